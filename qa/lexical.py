@@ -1,0 +1,34 @@
+"""BM25 over the chunks (bm25s): exact words, names and numbers that a small embedder blurs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qa.types import Chunk
+
+
+def lexical_text(chunk: Chunk) -> str:
+    return f"{chunk.title}\n{chunk.text}"
+
+
+class LexicalIndex:
+    """An in-memory BM25 index of the chunk texts, built in well under a second for thousands of chunks."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        import bm25s
+
+        self._bm25s = bm25s
+        self.size = len(chunks)
+        self.model = bm25s.BM25()
+        if chunks:
+            tokens = bm25s.tokenize([lexical_text(c) for c in chunks], stopwords="en", show_progress=False)
+            self.model.index(tokens, show_progress=False)
+
+    def search(self, question: str, n: int) -> list[tuple[int, float]]:
+        """(row, score) of up to n chunks sharing a word with the question, best first."""
+        n = min(n, self.size)
+        words = self._bm25s.tokenize([question], stopwords="en", return_ids=False, show_progress=False)
+        if n <= 0 or not words or not words[0]:
+            return []
+        rows, scores = self.model.retrieve(words, k=n, show_progress=False, n_threads=1)
+        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]

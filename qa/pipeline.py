@@ -1,0 +1,157 @@
+"""The QA facade: validate the question, retrieve, read, choose and cite; plus the cached default pipeline."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from qa.config import Settings
+from qa.reader import Reader, TransformersReader
+from qa.retriever import Retriever
+from qa.types import Answer, Passage, Span
+
+logger = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000
+
+
+def clean_question(question: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
+    """The question with whitespace collapsed; ValueError for empty or oversized input."""
+    if not isinstance(question, str):
+        raise ValueError(f"the question must be text, got {type(question).__name__}")
+    if len(question) > max_chars:
+        raise ValueError(f"the question is too long ({len(question):,} characters; the limit is {max_chars:,})")
+    text = " ".join("".join(c if c.isprintable() else " " for c in question).split())
+    if not text:
+        raise ValueError("the question is empty: ask something about the articles")
+    return text
+
+
+def normalise_answer(text: str) -> str:
+    """Lower-case words only: 'the 3,000 migrants' and '3000 Migrants.' compare as near-equal."""
+    words = re.findall(r"\w+", text.lower().replace(",", ""))
+    return " ".join(w for w in words if w not in {"a", "an", "the"})
+
+
+class QA:
+    """Retrieve passages, read them, and answer with cited sources."""
+
+    def __init__(
+        self,
+        retriever: Retriever,
+        reader: Reader,
+        *,
+        top_k: int = 5,
+        min_score: float = 0.2,
+        max_question_chars: int = MAX_QUESTION_CHARS,
+    ) -> None:
+        self.retriever = retriever
+        self.reader = reader
+        self.top_k = top_k
+        self.min_score = min_score
+        self.max_question_chars = max_question_chars
+
+    @classmethod
+    def load(cls, settings: Settings | None = None) -> QA:
+        """Index plus both models (slow: seconds). Raises MissingIndexError/IncompatibleIndexError with the fix."""
+        from qa.embedding import SentenceTransformerEncoder
+        from qa.index import Index, stale_files
+
+        settings = settings or Settings.from_env()
+        index = Index.load(settings.index_dir)
+        changed = stale_files(index.manifest, settings.seeds_dir) if settings.seeds_dir.is_dir() else []
+        if changed:
+            logger.warning(
+                "the index in %s is stale (%s changed since it was built); run `python -m qa build`",
+                settings.index_dir,
+                ", ".join(changed),
+            )
+        retriever = Retriever(index, SentenceTransformerEncoder(settings.embed_model))
+        return cls(
+            retriever,
+            load_reader(settings.reader_model, settings.max_answer_tokens, settings.threads),
+            top_k=settings.top_k,
+            min_score=settings.min_answer_score,
+            max_question_chars=settings.max_question_chars,
+        )
+
+    def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
+        """The k best passages for the question, best first."""
+        k = self.top_k if k is None else k
+        if k < 1:
+            raise ValueError(f"k must be >= 1, got {k}")
+        return self.retriever.retrieve(clean_question(question, self.max_question_chars), k)
+
+    def answer(self, question: str, k: int | None = None) -> Answer:
+        """Retrieve passages, read them all in one pass, and return the best span with its sources."""
+        question = clean_question(question, self.max_question_chars)
+        passages = self.retrieve(question, k)
+        spans = sorted(self.reader.read(question, passages), key=lambda s: s.score, reverse=True)
+        return choose_answer(question, passages, spans, self.min_score)
+
+
+def choose_answer(question: str, passages: Sequence[Passage], spans: Sequence[Span], min_score: float) -> Answer:
+    """Best span above min_score (else an abstention), with differing strong answers from other articles."""
+    best = spans[0] if spans else None
+    if best is None or best.passage is None or best.score < min_score:
+        return Answer(question, None, best.score if best else 0.0, tuple(passages))
+    passage = best.passage
+    alternatives: list[Span] = []
+    seen = {normalise_answer(best.text)}
+    for span in spans[1:]:
+        key = normalise_answer(span.text)
+        if (
+            span.score >= min_score
+            and span.passage
+            and span.passage.article_id != passage.article_id
+            and key not in seen
+        ):
+            alternatives.append(span)
+            seen.add(key)
+    return Answer(
+        question,
+        " ".join(best.text.split()),
+        best.score,
+        tuple(passages),
+        best,
+        passage.article_id,
+        passage.start + best.start,
+        passage.start + best.end,
+        tuple(alternatives),
+    )
+
+
+@functools.cache
+def load_reader(model_dir: Path, max_answer_tokens: int = 30, threads: int = 0) -> TransformersReader:
+    """One reader per process and model folder (shared by the default QA and qa.read)."""
+    return TransformersReader(Path(model_dir), max_answer_tokens=max_answer_tokens, threads=threads)
+
+
+@functools.cache
+def default_qa() -> QA:
+    """The read-only default pipeline behind qa.retrieve/qa.answer, loaded on first use."""
+    return QA.load(Settings.from_env())
+
+
+def retrieve(question: str, k: int = 5) -> list[Passage]:
+    """Top-k passages from the default index, best first."""
+    return default_qa().retrieve(question, k)
+
+
+def answer(question: str, k: int | None = None) -> Answer:
+    """A cited answer (or an abstention, text None) from the default pipeline."""
+    return default_qa().answer(question, k)
+
+
+def read(question: str, context: str) -> Span | None:
+    """The shipped reader alone on one context; None when it abstains."""
+    settings = Settings.from_env()
+    question = clean_question(question, settings.max_question_chars)
+    if not context.strip():
+        raise ValueError("the context is empty")
+    reader = load_reader(settings.reader_model, settings.max_answer_tokens, settings.threads)
+    span = reader.read_contexts(question, [context])[0]
+    return span if span is not None and span.score >= settings.min_answer_score else None

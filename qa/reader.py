@@ -1,0 +1,137 @@
+"""The extractive reader: our fine-tuned span model, and the pure decoding that turns logits into spans."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from qa.types import Passage, Span
+
+logger = logging.getLogger(__name__)
+
+
+class Reader(Protocol):
+    """What the pipeline needs from a reader: the best span in each passage (may be fewer spans)."""
+
+    def read(self, question: str, passages: Sequence[Passage]) -> list[Span]: ...
+
+
+def softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max())
+    return e / e.sum()
+
+
+def best_span(
+    start_logits: np.ndarray, end_logits: np.ndarray, context_mask: np.ndarray, max_answer_tokens: int
+) -> tuple[int, int, float] | None:
+    """Best (start, end, probability) with start <= end < start + max_answer_tokens inside the context.
+
+    Probabilities are softmaxes over the context tokens plus position 0 ([CLS], the no-answer slot), so a
+    window the model thinks holds no answer gives every span a low score. Start and end are scored jointly,
+    never by independent argmaxes. Returns None when the mask selects no token.
+    """
+    mask = np.asarray(context_mask, dtype=bool).copy()
+    if not mask.any():
+        return None
+    allowed = mask.copy()
+    allowed[0] = True
+    p_start = np.where(allowed, softmax(np.where(allowed, start_logits, -np.inf)), 0.0)
+    p_end = np.where(allowed, softmax(np.where(allowed, end_logits, -np.inf)), 0.0)
+    p_start = np.where(mask, p_start, 0.0)
+    p_end = np.where(mask, p_end, 0.0)
+    n = len(mask)
+    joint = np.outer(p_start, p_end)
+    valid = np.triu(np.ones((n, n), dtype=bool)) & ~np.triu(np.ones((n, n), dtype=bool), k=max_answer_tokens)
+    joint = np.where(valid, joint, -1.0)
+    flat = int(np.argmax(joint))
+    s, e = divmod(flat, n)
+    return s, e, float(joint[s, e])
+
+
+class TransformersReader:
+    """AutoModelForQuestionAnswering from a local folder; all passages go through one batched forward pass."""
+
+    def __init__(
+        self,
+        model_dir: Path,
+        *,
+        max_answer_tokens: int = 30,
+        max_length: int = 384,
+        stride: int = 128,
+        max_question_tokens: int = 64,
+        threads: int = 0,
+    ) -> None:
+        import torch
+        from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+
+        if not (Path(model_dir) / "config.json").is_file():
+            raise FileNotFoundError(f"no reader model in {model_dir} (expected config.json and model.safetensors)")
+        if threads:
+            torch.set_num_threads(threads)
+        self.tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+        self.model = AutoModelForQuestionAnswering.from_pretrained(str(model_dir), dtype=torch.float32).eval()
+        self.max_answer_tokens = max_answer_tokens
+        self.max_length = max_length
+        self.stride = stride
+        self.max_question_tokens = max_question_tokens
+
+    def read(self, question: str, passages: Sequence[Passage]) -> list[Span]:
+        """The best span of each passage, offsets into passage.text, passage attached."""
+        spans = self.read_contexts(question, [p.text for p in passages])
+        return [
+            Span(s.text, s.start, s.end, s.score, passage)
+            for s, passage in zip(spans, passages, strict=True)
+            if s is not None
+        ]
+
+    def read_contexts(self, question: str, contexts: Sequence[str]) -> list[Span | None]:
+        """Best span per context (None where a context has no tokens), in one forward pass."""
+        if not contexts:
+            return []
+        enc = self.encode(question, contexts)
+        logits = self.forward(enc)
+        best: list[Span | None] = [None] * len(contexts)
+        for w, ctx_i in enumerate(enc["overflow_to_sample_mapping"]):
+            span = self.decode_window(enc, w, logits, contexts[ctx_i])
+            current = best[ctx_i]
+            if span is not None and (current is None or span.score > current.score):
+                best[ctx_i] = span
+        return best
+
+    def encode(self, question: str, contexts: Sequence[str]) -> Any:
+        tokens = self.tokenizer.tokenize(question)[: self.max_question_tokens]
+        short_question = self.tokenizer.convert_tokens_to_string(tokens)
+        return self.tokenizer(
+            [short_question] * len(contexts),
+            list(contexts),
+            truncation="only_second",
+            max_length=self.max_length,
+            stride=self.stride,
+            return_overflowing_tokens=True,
+            return_offsets_mapping=True,
+            padding=True,
+            return_tensors="pt",
+        )
+
+    def forward(self, enc: Any) -> tuple[np.ndarray, np.ndarray]:
+        import torch
+
+        inputs = {k: enc[k] for k in ("input_ids", "attention_mask", "token_type_ids") if k in enc}
+        with torch.inference_mode():
+            out = self.model(**inputs)
+        return out.start_logits.float().numpy(), out.end_logits.float().numpy()
+
+    def decode_window(self, enc: Any, w: int, logits: tuple[np.ndarray, np.ndarray], context: str) -> Span | None:
+        seq = enc.sequence_ids(w)
+        mask = np.array([s == 1 for s in seq], dtype=bool)
+        found = best_span(logits[0][w], logits[1][w], mask, self.max_answer_tokens)
+        if found is None:
+            return None
+        s, e, score = found
+        offsets = enc["offset_mapping"][w]
+        start, end = int(offsets[s][0]), int(offsets[e][1])
+        return Span(context[start:end], start, end, score)

@@ -1,0 +1,49 @@
+"""Question -> passages: the only place that knows both the embedding model and the index."""
+
+from __future__ import annotations
+
+from qa.embedding import Encoder
+from qa.index import IncompatibleIndexError, Index
+from qa.lexical import LexicalIndex
+from qa.types import Passage
+
+RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
+WEIGHTS = (1.0, 1.0)  # dense, BM25
+
+
+def fuse(
+    rankings: list[list[int]], k: int, *, rrf_k: int = RRF_K, weights: tuple[float, ...] = WEIGHTS
+) -> list[tuple[int, float]]:
+    """Weighted reciprocal rank fusion of best-first row lists; scores scaled to [0, 1]."""
+    scores: dict[int, float] = {}
+    for ranking, weight in zip(rankings, weights, strict=True):
+        for rank, row in enumerate(ranking, 1):
+            scores[row] = scores.get(row, 0.0) + weight / (rrf_k + rank)
+    best = sum(weights) / (rrf_k + 1)
+    ordered = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    return [(row, score / best) for row, score in ordered[:k]]
+
+
+class Retriever:
+    """Dense retrieval over one index with the model it was built with, fused with BM25 when hybrid."""
+
+    def __init__(self, index: Index, encoder: Encoder, *, hybrid: bool = True, candidates: int = 30) -> None:
+        if encoder.name != index.manifest.embed_model:
+            raise IncompatibleIndexError(
+                f"the index was built with {index.manifest.embed_model!r} but the encoder is {encoder.name!r}; "
+                "run `python -m qa build --force` to rebuild it with this model"
+            )
+        self.index = index
+        self.encoder = encoder
+        self.candidates = candidates
+        self.lexical = LexicalIndex(index.chunks) if hybrid else None
+
+    def retrieve(self, question: str, k: int) -> list[Passage]:
+        """The k best passages for the question, best first."""
+        vector = self.encoder.encode_queries([question])[0]
+        if self.lexical is None:
+            return self.index.search(vector, k)
+        n = max(k, self.candidates)
+        dense = [self.index.row(p.chunk.id) for p in self.index.search(vector, n)]
+        sparse = [row for row, _ in self.lexical.search(question, n)]
+        return [Passage(self.index.chunks[row], score) for row, score in fuse([dense, sparse], k)]

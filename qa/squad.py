@@ -1,0 +1,123 @@
+"""SQuAD evaluation: the official answer normalisation, EM/F1 (v1.1) and HasAns/NoAns figures (v2.0)."""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import re
+import string
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa.config import Settings
+
+PUNCTUATION = set(string.punctuation)
+
+
+def normalize_answer(text: str) -> str:
+    """Lower-case, drop punctuation and the articles a/an/the, collapse whitespace (official script)."""
+    text = "".join(ch for ch in text.lower() if ch not in PUNCTUATION)
+    text = re.sub(r"\b(a|an|the)\b", " ", text)
+    return " ".join(text.split())
+
+
+def exact_match(prediction: str, gold: str) -> float:
+    return float(normalize_answer(prediction) == normalize_answer(gold))
+
+
+def f1_score(prediction: str, gold: str) -> float:
+    pred, ref = normalize_answer(prediction).split(), normalize_answer(gold).split()
+    if not pred or not ref:  # v2.0 rule: both empty is a match, one empty is not
+        return float(pred == ref)
+    common = collections.Counter(pred) & collections.Counter(ref)
+    same = sum(common.values())
+    if same == 0:
+        return 0.0
+    precision, recall = same / len(pred), same / len(ref)
+    return 2 * precision * recall / (precision + recall)
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    context: str
+    answers: tuple[str, ...]  # empty: unanswerable (v2.0)
+
+
+def load_squad(path: Path) -> tuple[list[Question], bool]:
+    """Questions in file order, and whether the file is v2.0 (has unanswerable questions)."""
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    out: list[Question] = []
+    v2 = False
+    for article in data:
+        for para in article["paragraphs"]:
+            for qa in para["qas"]:
+                v2 = v2 or "is_impossible" in qa
+                answers = () if qa.get("is_impossible") else tuple(a["text"] for a in qa["answers"])
+                out.append(Question(qa["id"], qa["question"], para["context"], answers))
+    return out, v2
+
+
+def score(questions: list[Question], predictions: dict[str, str]) -> dict[str, float]:
+    """EM and F1 in percent (max over gold answers; a missing prediction scores 0), split for v2.0."""
+    em: dict[str, float] = {}
+    f1: dict[str, float] = {}
+    for q in questions:
+        pred = predictions.get(q.id)
+        if pred is None:
+            em[q.id] = f1[q.id] = 0.0
+            continue
+        golds = [a for a in q.answers if normalize_answer(a)] or [""]
+        em[q.id] = max(exact_match(pred, g) for g in golds)
+        f1[q.id] = max(f1_score(pred, g) for g in golds)
+    n = max(len(questions), 1)
+    result = {
+        "questions": float(len(questions)),
+        "exact_match": 100 * sum(em.values()) / n,
+        "f1": 100 * sum(f1.values()) / n,
+    }
+    has = [q.id for q in questions if q.answers]
+    no = [q.id for q in questions if not q.answers]
+    if no:
+        result["has_ans_exact"] = 100 * sum(em[i] for i in has) / max(len(has), 1)
+        result["has_ans_f1"] = 100 * sum(f1[i] for i in has) / max(len(has), 1)
+        result["no_ans_accuracy"] = 100 * sum(em[i] for i in no) / len(no)
+    return result
+
+
+def predict(questions: list[Question], settings: Settings, threshold: float | None) -> tuple[dict[str, str], float]:
+    """Run the shipped reader on each question's own paragraph; returns predictions and seconds per question."""
+    from tqdm import tqdm
+
+    from qa.pipeline import load_reader
+
+    reader = load_reader(settings.reader_model, settings.max_answer_tokens, settings.threads)
+    predictions: dict[str, str] = {}
+    began = time.perf_counter()
+    for q in tqdm(questions, desc="reading", unit="q", mininterval=5):
+        span = reader.read_contexts(q.question, [q.context])[0]
+        keep = span is not None and (threshold is None or span.score >= threshold)
+        predictions[q.id] = span.text if keep and span is not None else ""
+    return predictions, (time.perf_counter() - began) / max(len(questions), 1)
+
+
+def run_eval_squad(args: argparse.Namespace, settings: Settings) -> int:
+    """`python -m qa eval-squad PATH`: print EM/F1 (and v2.0 splits) and reader time per question."""
+    questions, v2 = load_squad(args.path)
+    if args.limit:
+        questions = questions[: args.limit]
+    per_question = None
+    if args.predictions:
+        predictions = json.loads(args.predictions.read_text(encoding="utf-8"))
+    else:
+        threshold = args.threshold if args.threshold is not None else settings.min_answer_score
+        predictions, per_question = predict(questions, settings, threshold if v2 else None)
+    result = score(questions, predictions)
+    if per_question is not None:
+        result["ms_per_question"] = 1000 * per_question
+    for key, value in result.items():
+        print(f"{key:>16}: {value:.3f}" if key != "questions" else f"{key:>16}: {int(value)}")
+    return 0

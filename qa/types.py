@@ -1,0 +1,95 @@
+"""Plain data passed between the stages of the QA pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article as loaded from seeds/: the file's full text plus what we could parse from it."""
+
+    id: str  # the file name, e.g. "000_c41d2c88b869987b.txt"; stable across rebuilds
+    title: str
+    text: str  # the whole file, UTF-8 decoded as on disk; every offset points into this
+    regions: tuple[tuple[int, int], ...]  # [start, end) slices of text worth indexing (no page chrome)
+    outlet: str | None = None
+    date: str | None = None  # ISO yyyy-mm-dd when the text gives a full date
+    date_text: str | None = None  # the date as written, e.g. "Thursday 2 July"
+    byline: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A slice of an article: the unit that is embedded and indexed."""
+
+    id: str  # f"{article_id}:{n}"
+    article_id: str
+    title: str
+    text: str  # always article.text[start:end]
+    start: int
+    end: int
+    outlet: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A chunk retrieved for one question; offsets are into the article file's text."""
+
+    chunk: Chunk
+    score: float  # retrieval score; higher is better
+
+    @property
+    def article_id(self) -> str:
+        return self.chunk.article_id
+
+    @property
+    def title(self) -> str:
+        return self.chunk.title
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text
+
+    @property
+    def start(self) -> int:
+        return self.chunk.start
+
+    @property
+    def end(self) -> int:
+        return self.chunk.end
+
+    @property
+    def outlet(self) -> str | None:
+        return self.chunk.outlet
+
+    @property
+    def date(self) -> str | None:
+        return self.chunk.date
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """An answer candidate found by the reader: offsets are into the text the reader was given."""
+
+    text: str
+    start: int
+    end: int
+    score: float  # reader confidence in [0, 1]
+    passage: Passage | None = None  # set when the span was read from a retrieved passage
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The reply to a question: the chosen span (or None: abstained) and every passage consulted."""
+
+    question: str
+    text: str | None  # whitespace-collapsed span text; None when the reader abstains
+    score: float  # confidence in [0, 1]
+    sources: tuple[Passage, ...]  # citation [n] is sources[n - 1]
+    span: Span | None = None
+    article_id: str | None = None  # where the answer is: file text[start:end] == text up to whitespace
+    start: int | None = None
+    end: int | None = None
+    alternatives: tuple[Span, ...] = field(default=())  # differing strong answers from other articles

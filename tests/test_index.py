@@ -1,0 +1,165 @@
+"""The on-disk index: oracle search, round trip, validation errors, staleness and atomic rebuilds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.index import (
+    IncompatibleIndexError,
+    Index,
+    Manifest,
+    MissingIndexError,
+    build_index,
+    index_is_current,
+    stale_files,
+)
+from qa.retriever import Retriever
+from qa.types import Chunk
+from tests.conftest import SEEDS, HashingEncoder
+
+CHUNKING = {"chunk_words": 60, "overlap_words": 15}
+
+
+def normalise(x: np.ndarray) -> np.ndarray:
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def make_manifest(dim: int) -> Manifest:
+    return Manifest("test/model", dim, CHUNKING, {}, {}, {}, {"chunks": 0})
+
+
+def make_chunks(n: int) -> list[Chunk]:
+    return [Chunk(f"a:{i}", "a", "t", f"text {i}", i, i + 1) for i in range(n)]
+
+
+def test_search_matches_brute_force() -> None:
+    rng = np.random.default_rng(0)
+    vectors = normalise(rng.normal(size=(50, 16)).astype(np.float32))
+    index = Index.from_vectors(vectors, make_chunks(50), make_manifest(16))
+    for row in (0, 7, 49):
+        expected = np.argsort(-(vectors @ vectors[row]))[:5]
+        assert [p.chunk.id for p in index.search(vectors[row], 5)] == [f"a:{i}" for i in expected]
+
+
+def test_save_load_round_trip(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    vectors = normalise(rng.normal(size=(20, 8)).astype(np.float32))
+    Index.from_vectors(vectors, make_chunks(20), make_manifest(8)).save(tmp_path)
+    loaded = Index.load(tmp_path)
+    assert loaded.chunks == make_chunks(20)
+    assert next(p.chunk.id for p in loaded.search(vectors[3], 3)) == "a:3"
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["dim"] == 8 and manifest["format_version"] == 1
+    assert not list(tmp_path.glob("*.pkl")) and not list(tmp_path.glob("*.pickle"))
+
+
+def test_manifest_records_model_chunking_and_hashes(fake_index_dir: Path) -> None:
+    manifest = json.loads((fake_index_dir / "manifest.json").read_text())
+    assert manifest["embed_model"] == "test/hashing-64"
+    assert manifest["chunking"] == CHUNKING
+    assert set(manifest["files"]) == {p.name for p in SEEDS.glob("*.txt")}
+    assert manifest["counts"]["articles"] == 5
+
+
+def test_missing_index_names_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(MissingIndexError, match="python -m qa build"):
+        Index.load(tmp_path / "nowhere")
+
+
+def copy_index(src: Path, dst: Path) -> Path:
+    dst.mkdir()
+    for path in src.iterdir():
+        (dst / path.name).write_bytes(path.read_bytes())
+    return dst
+
+
+def artifact(index_dir: Path, role: str) -> Path:
+    return index_dir / json.loads((index_dir / "manifest.json").read_text())["artifacts"][role]["file"]
+
+
+def test_truncated_faiss_file_is_reported(fake_index_dir: Path, tmp_path: Path) -> None:
+    broken = copy_index(fake_index_dir, tmp_path / "idx")
+    path = artifact(broken, "vectors")
+    path.write_bytes(path.read_bytes()[:100])
+    with pytest.raises(IncompatibleIndexError, match=r"damaged.*python -m qa build"):
+        Index.load(broken)
+
+
+def test_edited_chunk_file_is_reported(fake_index_dir: Path, tmp_path: Path) -> None:
+    broken = copy_index(fake_index_dir, tmp_path / "idx")
+    path = artifact(broken, "chunks")
+    path.write_text(path.read_text().replace("Calais", "Dover", 1))
+    with pytest.raises(IncompatibleIndexError, match="damaged"):
+        Index.load(broken)
+
+
+def test_garbled_manifest_is_reported(fake_index_dir: Path, tmp_path: Path) -> None:
+    broken = copy_index(fake_index_dir, tmp_path / "idx")
+    (broken / "manifest.json").write_text("{not json")
+    with pytest.raises(IncompatibleIndexError, match="damaged"):
+        Index.load(broken)
+
+
+def test_another_format_version_is_refused(fake_index_dir: Path, tmp_path: Path) -> None:
+    broken = copy_index(fake_index_dir, tmp_path / "idx")
+    data = json.loads((broken / "manifest.json").read_text())
+    data["format_version"] = 99
+    (broken / "manifest.json").write_text(json.dumps(data))
+    with pytest.raises(IncompatibleIndexError, match="format version 99"):
+        Index.load(broken)
+
+
+def test_loading_with_another_model_is_refused(fake_index_dir: Path) -> None:
+    encoder = HashingEncoder()
+    encoder.name = "other/model"
+    with pytest.raises(IncompatibleIndexError, match="other/model"):
+        Retriever(Index.load(fake_index_dir), encoder)
+
+
+def test_staleness_is_detected_per_file(seeds_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "idx"
+    build_index(seeds_copy, out, encoder=HashingEncoder(), **CHUNKING)
+    assert index_is_current(out, seeds_copy, embed_model="test/hashing-64", chunking=CHUNKING)
+    assert not index_is_current(out, seeds_copy, embed_model="other", chunking=CHUNKING)
+    (seeds_copy / "new.txt").write_text("Breaking\n\nSomething happened in Dover today.", encoding="utf-8")
+    (seeds_copy / "004_23b41e1308167223.txt").unlink()
+    assert stale_files(Index.load(out).manifest, seeds_copy) == ["004_23b41e1308167223.txt", "new.txt"]
+    assert not index_is_current(out, seeds_copy, embed_model="test/hashing-64", chunking=CHUNKING)
+
+
+class ExplodingEncoder(HashingEncoder):
+    """Fails on its second batch, like a build killed midway."""
+
+    calls = 0
+
+    def encode_passages(self, texts):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        if self.calls > 1:
+            raise RuntimeError("crash")
+        return super().encode_passages(texts)
+
+
+def test_a_failed_rebuild_leaves_the_previous_index_working(seeds_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "idx"
+    build_index(seeds_copy, out, encoder=HashingEncoder(), **CHUNKING)
+    before = Index.load(out)
+    (seeds_copy / "new.txt").write_text("Breaking\n\nSomething happened in Dover today.", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="crash"):
+        build_index(seeds_copy, out, encoder=ExplodingEncoder(), batch_size=8, **CHUNKING)
+    after = Index.load(out)
+    assert after.chunks == before.chunks
+    assert after.manifest.build_id == before.manifest.build_id
+    rebuilt = build_index(seeds_copy, out, encoder=HashingEncoder(), **CHUNKING)
+    assert rebuilt.counts["articles"] == 6
+    assert len(list(out.iterdir())) == 3  # the old build's files are gone
+
+
+def test_bad_files_are_recorded_as_skipped(seeds_copy: Path, tmp_path: Path) -> None:
+    (seeds_copy / "bad.txt").write_bytes(b"\xff\xfe\x00garbage")
+    manifest = build_index(seeds_copy, tmp_path / "idx", encoder=HashingEncoder(), **CHUNKING)
+    assert "bad.txt" in manifest.skipped
+    assert all(c.article_id != "bad.txt" for c in Index.load(tmp_path / "idx").chunks)

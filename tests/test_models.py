@@ -1,0 +1,57 @@
+"""The real embedder and our shipped reader on seeds/: the answers users get (runs in CI)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa import QA
+from tests.conftest import SEEDS
+
+pytestmark = pytest.mark.slow
+
+SAY_CAZENEUVE = {p.name for p in SEEDS.glob("*.txt") if "Cazeneuve" in p.read_text(encoding="utf-8")}
+
+
+def file_text(article_id: str) -> str:
+    return (SEEDS / article_id).read_text(encoding="utf-8")
+
+
+def test_interior_minister_is_cazeneuve_with_a_checkable_citation(real_qa: QA) -> None:
+    answer = real_qa.answer("Who is France's interior minister?")
+    assert answer.text is not None and "Cazeneuve" in answer.text
+    assert answer.article_id in SAY_CAZENEUVE
+    assert answer.start is not None and answer.end is not None
+    assert " ".join(file_text(answer.article_id)[answer.start : answer.end].split()) == answer.text
+    assert 0.0 <= answer.score <= 1.0
+    assert answer.sources and answer.span is not None and answer.span.passage in answer.sources
+
+
+def test_reuters_byline_question_answers_james_regan(real_qa: QA) -> None:
+    answer = real_qa.answer("Who reported the Reuters story from Paris on Cazeneuve's call for more British help?")
+    assert answer.text == "James Regan"
+    assert answer.article_id == "000_c41d2c88b869987b.txt"
+
+
+def test_retrieve_gives_offsets_into_the_files(real_qa: QA) -> None:
+    passages = real_qa.retrieve("Who offered to help France and Britain tackle the Calais migrant crisis?", k=5)
+    assert len(passages) == 5
+    for p in passages:
+        assert file_text(p.article_id)[p.start : p.end] == p.text
+        assert p.title
+
+
+def test_navigation_headlines_do_not_crowd_out_articles(real_qa: QA) -> None:
+    for p in real_qa.retrieve("Bolivia Morales Paris climate deal contempt", k=5):
+        assert "Bolivia" not in p.text
+
+
+def test_unanswerable_question_abstains_and_still_cites(real_qa: QA) -> None:
+    answer = real_qa.answer("How long is the Channel Tunnel?")
+    assert answer.text is None
+    assert len(answer.sources) == 5
+
+
+def test_non_english_and_emoji_questions_are_answered_normally(real_qa: QA) -> None:
+    answer = real_qa.answer("Qui est le ministre de l'Intérieur ? 🇫🇷")
+    assert len(answer.sources) == 5
+    assert answer.text is None or isinstance(answer.text, str)

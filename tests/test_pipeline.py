@@ -1,0 +1,101 @@
+"""Answer assembly, question checks and formatting, with the fake encoder and reader."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa import QA, format_answer
+from qa.pipeline import choose_answer, clean_question
+from qa.types import Chunk, Passage, Span
+
+
+def passage(article: str, text: str, score: float = 0.5, date: str | None = None, start: int = 100) -> Passage:
+    chunk = Chunk(f"{article}:0", article, f"Title of {article}", text, start, start + len(text), "Outlet", date)
+    return Passage(chunk, score)
+
+
+def test_retrieve_returns_k_passages_best_first(fake_qa: QA) -> None:
+    passages = fake_qa.retrieve("James Regan Reuters reporting editing Ralph Boulton", k=3)
+    assert len(passages) == 3
+    assert passages[0].article_id == "000_c41d2c88b869987b.txt"
+    assert [p.score for p in passages] == sorted((p.score for p in passages), reverse=True)
+
+
+@pytest.mark.parametrize("k", [0, -1])
+def test_k_below_one_is_refused(fake_qa: QA, k: int) -> None:
+    with pytest.raises(ValueError, match="k must be >= 1"):
+        fake_qa.retrieve("Calais", k=k)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t", "\x00\x01"])
+def test_empty_questions_are_refused(fake_qa: QA, question: str) -> None:
+    with pytest.raises(ValueError, match="empty"):
+        fake_qa.answer(question)
+
+
+def test_huge_question_is_refused_quickly(fake_qa: QA) -> None:
+    with pytest.raises(ValueError, match="too long"):
+        fake_qa.answer("Calais? " * 12_800)
+
+
+def test_questions_are_cleaned_of_control_characters() -> None:
+    assert clean_question("  Who\x00 is\n the  minister? 🇫🇷 ") == "Who is the minister? 🇫🇷"
+
+
+def test_answer_offsets_point_into_the_article_file(fake_qa: QA) -> None:
+    from tests.conftest import SEEDS
+
+    answer = fake_qa.answer("Cazeneuve La Croix interview")
+    assert answer.text is not None and answer.article_id is not None
+    assert answer.start is not None and answer.end is not None
+    file_text = (SEEDS / answer.article_id).read_text(encoding="utf-8")
+    assert " ".join(file_text[answer.start : answer.end].split()) == answer.text
+    assert answer.sources[0].article_id  # sources are the retrieved passages, in order
+
+
+def test_below_threshold_the_answer_abstains_but_keeps_sources() -> None:
+    p = passage("a.txt", "Nothing useful here.")
+    answer = choose_answer("q", [p], [Span("Nothing", 0, 7, 0.05, p)], min_score=0.2)
+    assert answer.text is None and answer.sources == (p,)
+    assert "could not find an answer" in format_answer(answer)
+
+
+def test_same_answer_elsewhere_is_not_an_alternative_but_a_different_one_is() -> None:
+    p1 = passage("a.txt", "There are 5,000 migrants.", date="2015-08-03")
+    p2 = passage("b.txt", "There are 5000 migrants.", date="2015-07-01")
+    p3 = passage("c.txt", "There are 2,300 migrants.", date="2015-08-20")
+    spans = [Span("5,000", 10, 15, 0.9, p1), Span("5000", 10, 14, 0.8, p2), Span("2,300", 10, 15, 0.7, p3)]
+    answer = choose_answer("How many?", [p1, p2, p3], spans, min_score=0.2)
+    assert answer.text == "5,000"
+    assert [s.text for s in answer.alternatives] == ["2,300"]
+    text = format_answer(answer)
+    assert "Sources disagree" in text
+    assert text.index("2,300") < text.index("5,000 —")  # newest first
+
+
+def test_format_answer_cites_and_highlights() -> None:
+    p = passage("a.txt", "France's interior minister, Bernard\nCazeneuve, said so.", score=0.8, date="2015-08-03")
+    answer = choose_answer("Who?", [p], [Span("Bernard\nCazeneuve", 28, 45, 0.9, p)], min_score=0.2)
+    assert answer.text == "Bernard Cazeneuve"
+    assert (answer.start, answer.end) == (128, 145)
+    text = format_answer(answer)
+    assert text.startswith("**Bernard Cazeneuve** [1]")
+    assert "high (90%)" in text
+    assert "1. *Title of a.txt* — Outlet, 2015-08-03 · `a.txt`" in text
+    assert "**Bernard Cazeneuve**, said so." in text
+
+
+def test_article_text_is_never_markup() -> None:
+    evil = 'Hi <script>alert(1)</script> <img src=x onerror="alert(2)"> [link](javascript:alert(3))'
+    p = passage("a.txt", evil)
+    text = format_answer(choose_answer("q", [p], [], min_score=0.2))
+    assert "<script>" not in text and "<img" not in text
+    assert "&lt;script&gt;" in text
+    assert "\\[link\\]" in text
+
+
+def test_plain_format_for_the_terminal() -> None:
+    p = passage("a.txt", "Bernard Cazeneuve said <so>.")
+    answer = choose_answer("Who?", [p], [Span("Bernard Cazeneuve", 0, 17, 0.9, p)], min_score=0.2)
+    text = format_answer(answer, markdown=False)
+    assert text.startswith("Bernard Cazeneuve [1]") and "«Bernard Cazeneuve»" in text and "<so>" in text

@@ -1,0 +1,95 @@
+"""Span decoding on hand-set logits, and the shipped reader on real text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qa.reader import best_span
+
+NEG = -1e4
+
+
+def logits(n: int, peaks: dict[int, float]) -> np.ndarray:
+    x = np.full(n, NEG / 10, dtype=np.float32)
+    for i, v in peaks.items():
+        x[i] = v
+    return x
+
+
+def test_best_span_picks_the_joint_maximum() -> None:
+    mask = np.array([0, 0, 1, 1, 1, 1, 0], dtype=bool)
+    start = logits(7, {2: 1.0, 3: 5.0})
+    end = logits(7, {4: 5.0, 5: 1.0})
+    s, e, p = best_span(start, end, mask, max_answer_tokens=10)
+    assert (s, e) == (3, 4)
+    assert 0.9 < p <= 1.0
+
+
+def test_end_before_start_is_never_chosen() -> None:
+    mask = np.ones(6, dtype=bool)
+    mask[0] = False
+    start = logits(6, {4: 9.0, 1: 3.0})
+    end = logits(6, {2: 9.0, 5: 2.0})
+    s, e, _ = best_span(start, end, mask, max_answer_tokens=10)
+    assert s <= e
+    assert (s, e) in {(1, 2), (4, 5)}
+
+
+def test_answer_length_is_capped() -> None:
+    mask = np.array([0] + [1] * 9, dtype=bool)
+    start = logits(10, {1: 5.0, 6: 2.0})
+    end = logits(10, {9: 5.0, 7: 2.0})
+    s, e, _ = best_span(start, end, mask, max_answer_tokens=3)
+    assert e - s < 3
+    assert (s, e) == (6, 7)
+
+
+def test_tokens_outside_the_context_are_masked() -> None:
+    mask = np.array([0, 0, 0, 1, 1], dtype=bool)  # [CLS] q q c c
+    start = logits(5, {1: 20.0, 3: 1.0})
+    end = logits(5, {2: 20.0, 4: 1.0})
+    s, e, _ = best_span(start, end, mask, max_answer_tokens=5)
+    assert (s, e) == (3, 4)
+
+
+def test_no_answer_mass_on_cls_lowers_the_score() -> None:
+    mask = np.array([0, 1, 1, 1], dtype=bool)
+    confident = best_span(logits(4, {0: -5.0, 2: 5.0}), logits(4, {0: -5.0, 2: 5.0}), mask, 5)
+    abstaining = best_span(logits(4, {0: 8.0, 2: 5.0}), logits(4, {0: 8.0, 2: 5.0}), mask, 5)
+    assert confident is not None and abstaining is not None
+    assert confident[2] > 0.9 > 0.1 > abstaining[2]
+
+
+def test_an_empty_context_gives_none() -> None:
+    assert best_span(np.zeros(3), np.zeros(3), np.zeros(3, dtype=bool), 5) is None
+
+
+@pytest.mark.slow
+def test_shipped_reader_finds_spans_in_text() -> None:
+    import qa
+
+    context = "France's interior minister, Bernard\nCazeneuve, met Theresa May in Calais on Thursday."
+    span = qa.read("Who is France's interior minister?", context)
+    assert span is not None
+    assert "Cazeneuve" in span.text
+    assert context[span.start : span.end] == span.text
+    assert 0.0 <= span.score <= 1.0
+
+
+@pytest.mark.slow
+def test_shipped_reader_abstains_when_the_context_does_not_say() -> None:
+    import qa
+
+    context = "The weather in Calais was sunny on Tuesday, and the ferries ran on time."
+    assert qa.read("Who won the 1998 football World Cup final?", context) is None
+
+
+@pytest.mark.slow
+def test_read_refuses_empty_input() -> None:
+    import qa
+
+    with pytest.raises(ValueError, match="empty"):
+        qa.read("   ", "Some text.")
+    with pytest.raises(ValueError, match="empty"):
+        qa.read("Who?", "  ")

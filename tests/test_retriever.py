@@ -1,0 +1,45 @@
+"""Rank fusion, BM25 and the hybrid retriever, with the fake encoder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qa.index import Index
+from qa.lexical import LexicalIndex
+from qa.retriever import Retriever, fuse
+from tests.conftest import HashingEncoder
+
+
+def test_fusion_rewards_agreement_and_scales_to_one() -> None:
+    fused = fuse([[1, 2, 3], [1, 3, 2]], 3)
+    assert [row for row, _ in fused] == [1, 2, 3] or [row for row, _ in fused] == [1, 3, 2]
+    assert fused[0] == (1, 1.0)
+    assert all(0 < s <= 1 for _, s in fused)
+
+
+def test_fusion_weights_and_constant() -> None:
+    # row 5 is first for BM25 only, row 7 first for dense only: the heavier list wins the tie
+    assert fuse([[7, 5], [5, 7]], 1, weights=(1.0, 2.0))[0][0] == 5
+    assert fuse([[7, 5], [5, 7]], 1, weights=(2.0, 1.0))[0][0] == 7
+    assert fuse([[1], []], 5, rrf_k=10) == [(1, 0.5)]
+
+
+def test_bm25_finds_exact_names(fake_index_dir: Path) -> None:
+    index = Index.load(fake_index_dir)
+    hits = LexicalIndex(index.chunks).search("Natacha Bouchart", 3)
+    assert hits and index.chunks[hits[0][0]].article_id == "003_bd1ad776a86b5c50.txt"
+    assert LexicalIndex(index.chunks).search("the of and", 3) == []
+
+
+def test_hybrid_returns_k_distinct_passages_best_first(fake_index_dir: Path) -> None:
+    retriever = Retriever(Index.load(fake_index_dir), HashingEncoder())
+    passages = retriever.retrieve("Reporting by James Regan; editing by Ralph Boulton", 5)
+    assert len(passages) == 5 == len({p.chunk.id for p in passages})
+    assert passages[0].article_id == "000_c41d2c88b869987b.txt"
+    assert [p.score for p in passages] == sorted((p.score for p in passages), reverse=True)
+
+
+def test_dense_only_mode(fake_index_dir: Path) -> None:
+    retriever = Retriever(Index.load(fake_index_dir), HashingEncoder(), hybrid=False)
+    assert retriever.lexical is None
+    assert len(retriever.retrieve("Calais", 3)) == 3
