@@ -19,7 +19,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
     ensure_index(settings)
-    build_demo(QA.load(settings)).queue(default_concurrency_limit=4).launch(
+    build_demo(QA.load(settings), settings).queue(default_concurrency_limit=4).launch(
         server_name=args.host, server_port=args.port
     )
 

@@ -45,7 +45,9 @@ class SentenceTransformerEncoder:
 
     def __init__(self, name: str = "all-MiniLM-L6-v2", *, batch_size: int = 32) -> None:
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # "Loading weights" bars would clutter CLI output and error lines
         self.name = name
         self.batch_size = batch_size
         self.model = SentenceTransformer(str(resolve_model_path(name)), device="cpu")

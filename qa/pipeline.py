@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qa.config import Settings
+from qa.followup import contextualise
 from qa.reader import Reader, TransformersReader
 from qa.retriever import Retriever
 from qa.types import Answer, Passage, Span
@@ -80,17 +81,33 @@ class QA:
 
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
         """The k best passages for the question, best first."""
+        return self.search(clean_question(question, self.max_question_chars), k)
+
+    def search(self, query: str, k: int | None) -> list[Passage]:
         k = self.top_k if k is None else k
         if k < 1:
             raise ValueError(f"k must be >= 1, got {k}")
-        return self.retriever.retrieve(clean_question(question, self.max_question_chars), k)
+        return self.retriever.retrieve(query, k)
 
-    def answer(self, question: str, k: int | None = None) -> Answer:
-        """Retrieve passages, read them all in one pass, and return the best span with its sources."""
+    def answer(self, question: str, k: int | None = None, *, history: Sequence[str] = ()) -> Answer:
+        """Retrieve passages, read them all in one pass, and return the best span with its sources.
+
+        history: earlier questions of the same conversation, oldest first; a short follow-up such as
+        "When did he say that?" is retrieved together with the question before it.
+        """
         question = clean_question(question, self.max_question_chars)
-        passages = self.retrieve(question, k)
+        query = contextualise(question, [q[: self.max_question_chars] for q in history])
+        passages = self.search(query, k)
         spans = sorted(self.reader.read(question, passages), key=lambda s: s.score, reverse=True)
         return choose_answer(question, passages, spans, self.min_score)
+
+    def reload(self, settings: Settings) -> None:
+        """Swap in a freshly loaded index (after a rebuild) without reloading the models."""
+        from qa.index import Index
+
+        self.retriever = Retriever(
+            Index.load(settings.index_dir), self.retriever.encoder, hybrid=self.retriever.lexical is not None
+        )
 
 
 def choose_answer(question: str, passages: Sequence[Passage], spans: Sequence[Span], min_score: float) -> Answer:

@@ -67,6 +67,9 @@ class TransformersReader:
     ) -> None:
         import torch
         from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
 
         if not (Path(model_dir) / "config.json").is_file():
             raise FileNotFoundError(f"no reader model in {model_dir} (expected config.json and model.safetensors)")

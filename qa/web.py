@@ -1,14 +1,19 @@
-"""The Gradio chat and its named API endpoints, around an already loaded QA (app.py only launches it)."""
+"""The Gradio chat, the articles panel and the named API endpoints, around a loaded QA (app.py only launches it)."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
-from qa.formatting import format_answer
+from qa.config import Settings
+from qa.corpus import MAX_ARTICLE_BYTES
+from qa.formatting import escape, format_answer
 from qa.pipeline import QA
 from qa.types import Answer, Passage
+from qa.uploads import UploadError, save_upload
 
 logger = logging.getLogger(__name__)
 
@@ -48,33 +53,134 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     }
 
 
-def build_demo(qa: QA) -> Any:
-    """Wrap a loaded QA in a chat page with `chat`, `ask` and `retrieve` API endpoints (no launching)."""
+def user_questions(history: list[Any]) -> list[str]:
+    """Earlier user turns of a Gradio messages history, oldest first."""
+    out = []
+    for turn in history or []:
+        if isinstance(turn, dict) and turn.get("role") == "user" and isinstance(turn.get("content"), str):
+            out.append(turn["content"])
+    return out
+
+
+def index_summary(qa: QA) -> str:
+    """The articles panel: what is indexed, when, with which models."""
+    m = qa.retriever.index.manifest
+    articles = sorted({c.article_id for c in qa.retriever.index.chunks})
+    rows = [
+        f"**{m.counts.get('articles', 0)} articles, {m.counts.get('chunks', 0)} chunks** "
+        f"built {m.created_at or 'unknown'} with `{m.embed_model}` ({m.faiss_index}); "
+        f"retrieval: {'dense + BM25' if qa.retriever.lexical is not None else 'dense'}",
+        "",
+        *[f"- `{escape(a, True)}`" for a in articles],
+    ]
+    rows += [f"- skipped `{escape(name, True)}`: {escape(why, True)}" for name, why in m.skipped.items()]
+    return "\n".join(rows)
+
+
+class WebApp:
+    """State behind the page: the QA, its settings, and one lock so rebuilds never overlap."""
+
+    def __init__(self, qa: QA, settings: Settings) -> None:
+        self.qa = qa
+        self.settings = settings
+        self.lock = threading.Lock()
+
+    def respond(self, message: str, history: list[Any]) -> str:
+        try:
+            return format_answer(self.qa.answer(message, history=user_questions(history)))
+        except ValueError as err:
+            return EMPTY_REPLY if "empty" in str(err) else f"Sorry: {escape(str(err), True)}."
+
+    def rebuild(self, progress: Any = None) -> str:
+        with self.lock:
+            built = self.rebuild_locked(progress)
+        return "Index rebuilt." if built else "Index was already up to date."
+
+    def add_articles(self, paths: list[str] | None, progress: Any = None) -> str:
+        """Store valid uploads under the corpus folder and index them; on any failure nothing changes."""
+        lines: list[str] = []
+        saved = []
+        with self.lock:
+            for raw in paths or []:
+                path = Path(raw)
+                try:
+                    if path.stat().st_size > MAX_ARTICLE_BYTES:
+                        raise UploadError(
+                            f"{path.name!r} is {path.stat().st_size:,} bytes; the limit is {MAX_ARTICLE_BYTES:,}"
+                        )
+                    saved.append(save_upload(path.name, path.read_bytes(), self.settings.seeds_dir))
+                    lines.append(f"- added `{escape(saved[-1].name, True)}`")
+                except UploadError as err:
+                    lines.append(f"- refused: {escape(str(err), True)}")
+            if saved:
+                try:
+                    self.rebuild_locked(progress)
+                except Exception as err:  # the build failed: take the new files back out
+                    logger.exception("indexing the upload failed")
+                    for up in saved:
+                        up.path.unlink(missing_ok=True)
+                    return f"Indexing failed ({escape(str(err), True)}); nothing was changed."
+        if not lines:
+            return "Choose one or more .txt files first."
+        return "\n".join(lines) + ("\n\nNew articles are searchable now." if saved else "")
+
+    def rebuild_locked(self, progress: Any) -> bool:
+        """Build if stale and swap the new index in; True if a build happened."""
+        from qa.index import ensure_index
+
+        def report(done: int, total: int) -> None:
+            if progress is not None:
+                progress(done / max(total, 1), desc=f"embedding {done}/{total} chunks")
+
+        manifest = ensure_index(self.settings, progress=report)
+        self.qa.reload(self.settings)
+        return manifest is not None
+
+
+def build_demo(qa: QA, settings: Settings | None = None) -> Any:
+    """The page: chat, articles panel (upload, rebuild) and the `chat`, `ask`, `retrieve` endpoints."""
     import gradio as gr
 
-    def respond(message: str, history: list[Any]) -> str:
-        try:
-            return format_answer(qa.answer(message))
-        except ValueError as err:
-            return EMPTY_REPLY if "empty" in str(err) else f"Sorry: {err}."
+    app = WebApp(qa, settings or Settings.from_env())
 
     def ask(question: str) -> dict[str, Any]:
         """Answer a question: the span, its confidence, article offsets and numbered sources."""
         try:
-            return answer_json(qa.answer(question))
+            return answer_json(app.qa.answer(question))
         except ValueError as err:
             raise gr.Error(str(err)) from err
 
     def retrieve(question: str, k: int = 5) -> list[dict[str, Any]]:
         """The k best passages for a question, best first."""
         try:
-            return [passage_json(p) for p in qa.retrieve(question, int(k))]
+            return [passage_json(p) for p in app.qa.retrieve(question, int(k))]
         except ValueError as err:
             raise gr.Error(str(err)) from err
 
+    def upload(paths: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[str, str]:  # noqa: B008
+        return app.add_articles(paths, progress), index_summary(app.qa)
+
+    def rebuild(progress: gr.Progress = gr.Progress()) -> tuple[str, str]:  # noqa: B008
+        return app.rebuild(progress), index_summary(app.qa)
+
     with gr.Blocks(title="News QA") as demo:
-        gr.Markdown("# News QA\nAnswers are quoted from the articles, with numbered sources.")
-        gr.ChatInterface(fn=respond, examples=EXAMPLES, api_name="chat", concurrency_limit=4)
+        gr.Markdown("# News QA\nAnswers are quoted from the articles, with numbered sources you can check.")
+        with gr.Tab("Chat"):
+            gr.ChatInterface(fn=app.respond, examples=EXAMPLES, api_name="chat", concurrency_limit=4)
+        with gr.Tab("Articles"):
+            summary = gr.Markdown(index_summary(qa), elem_id="index-summary")
+            files = gr.File(
+                label="Add .txt articles (UTF-8, up to 5 MB each)",
+                file_count="multiple",
+                file_types=[".txt"],
+                elem_id="upload",
+            )
+            with gr.Row():
+                add = gr.Button("Add to the corpus", variant="primary", elem_id="add-articles")
+                again = gr.Button("Rebuild index", elem_id="rebuild")
+            result = gr.Markdown(elem_id="upload-result")
+            add.click(upload, inputs=files, outputs=[result, summary], api_name="upload", concurrency_limit=1)
+            again.click(rebuild, outputs=[result, summary], api_name="rebuild", concurrency_limit=1)
         gr.api(ask, api_name="ask", concurrency_limit=4)
         gr.api(retrieve, api_name="retrieve", concurrency_limit=4)
     return demo

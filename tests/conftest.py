@@ -104,3 +104,45 @@ def seeds_copy(tmp_path: Path) -> Iterator[Path]:
     for path in SEEDS.glob("*.txt"):
         (folder / path.name).write_bytes(path.read_bytes())
     yield folder
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`python app.py` as a user starts it, on its own copy of the corpus and index, at 127.0.0.1:<free port>."""
+    import subprocess
+    import sys
+    import time
+
+    work = tmp_path_factory.mktemp("server")
+    seeds, index = work / "seeds", work / "embeddings"
+    for src, dst in ((SEEDS, seeds), (real_settings.index_dir, index)):
+        dst.mkdir()
+        for path in src.iterdir():
+            if path.is_file():
+                (dst / path.name).write_bytes(path.read_bytes())
+    port = free_port()
+    log = work / "app.log"
+    env = {**os.environ, "QA_SEEDS_DIR": str(seeds), "QA_INDEX_DIR": str(index), "GRADIO_ANALYTICS_ENABLED": "False"}
+    with log.open("w") as handle:
+        proc = subprocess.Popen(
+            [sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT
+        )
+    deadline = time.time() + 180
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.5)
+    if proc.poll() is not None or time.time() >= deadline:
+        proc.kill()
+        pytest.fail(f"app.py did not start:\n{log.read_text()}")
+    yield f"http://127.0.0.1:{port}/"
+    proc.terminate()
+    proc.wait(timeout=30)

@@ -2,52 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from qa import Settings
-from tests.conftest import ROOT
-
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def server(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    log = tmp_path_factory.mktemp("app") / "app.log"
-    env = {**os.environ, "QA_INDEX_DIR": str(real_settings.index_dir), "GRADIO_ANALYTICS_ENABLED": "False"}
-    with log.open("w") as handle:
-        proc = subprocess.Popen(
-            [sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT
-        )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 180
-    while time.time() < deadline and proc.poll() is None:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.5)
-    if proc.poll() is not None or time.time() >= deadline:
-        proc.kill()
-        pytest.fail(f"app.py did not start:\n{log.read_text()}")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
-    assert "127.0.0.1" in Path(log).read_text()
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,118 @@
+"""The page in headless Chromium (Debian's), driven by Playwright: what a person sees and clicks."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="apt-get install chromium (see .ci/run)"),
+]
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ANSWER_TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server: str, request: pytest.FixtureRequest) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 1400})
+    page = context.new_page()
+    page.dialogs = []  # type: ignore[attr-defined]
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+    page.goto(server, wait_until="load")
+    page.locator("textarea").first.wait_for(timeout=60_000)
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def ask(page, question: str) -> object:  # type: ignore[no-untyped-def]
+    """Type a question in the chat box, send it, and return the newest bot message once it has sources."""
+    page.get_by_role("tab", name="Chat").click()
+    box = page.locator("textarea").first
+    box.fill(question)
+    box.press("Enter")
+    bot = page.locator(".message.bot, [data-testid='bot']").last
+    bot.get_by_text("Sources").wait_for(timeout=ANSWER_TIMEOUT_MS)
+    return bot
+
+
+def upload(page, path: Path) -> str:  # type: ignore[no-untyped-def]
+    page.get_by_role("tab", name="Articles").click()
+    page.locator("#upload input[type=file]").set_input_files(str(path))
+    page.locator("#upload").get_by_text(path.name).first.wait_for(timeout=30_000)
+    page.locator("#add-articles").click()
+    result = page.locator("#upload-result")
+    result.get_by_text("added", exact=False).or_(result.get_by_text("refused", exact=False)).first.wait_for(
+        timeout=ANSWER_TIMEOUT_MS
+    )
+    return str(result.inner_text())
+
+
+def test_question_shows_bold_answer_and_highlighted_source(page) -> None:  # type: ignore[no-untyped-def]
+    bot = ask(page, "Who reported the Reuters story from Paris on Cazeneuve's call for more British help?")
+    assert bot.locator("strong", has_text="James Regan").count() >= 2  # the answer, and inside its source
+    text = bot.inner_text()
+    assert "000_c41d2c88b869987b.txt" in text and "Reuters" in text and "confidence" in text
+
+
+def test_uploaded_article_becomes_searchable(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    article = tmp_path / "dover-strike.txt"
+    article.write_text(
+        "Dover ferry workers strike\n\nFerry workers at the port of Dover walked out on Tuesday. "
+        "The strike was called by the union leader Margaret Okonkwo-Baptiste, who said pay talks had failed.\n",
+        encoding="utf-8",
+    )
+    assert "added" in upload(page, article)
+    bot = ask(page, "Which union leader called the strike of the Dover ferry workers?")
+    assert "Okonkwo-Baptiste" in bot.locator("strong").first.inner_text()
+    assert "dover-strike.txt" in bot.inner_text()
+
+
+def test_bad_upload_is_refused_with_a_message(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("Un caf\u00e9 \u00e0 Calais".encode("latin-1"))
+    assert "not UTF-8" in upload(page, bad)
+
+
+def test_html_in_articles_is_shown_as_text(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    article = tmp_path / "payload.txt"
+    article.write_text(
+        "Harbour notice\n\nThe harbour master of Zeebrugge is Quentin Vandermeulen. "
+        "<script>window.__xss=1;alert('xss')</script> <img src=x onerror=\"window.__xss=2;alert('img')\"> "
+        "He said the quay would reopen.\n",
+        encoding="utf-8",
+    )
+    assert "added" in upload(page, article)
+    bot = ask(page, "Who is the harbour master of Zeebrugge?")
+    text = bot.inner_text()
+    assert "<script>" in text and "onerror" in text  # shown as characters
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__xss") is None
+    assert page.dialogs == []  # type: ignore[attr-defined]
+    assert bot.locator("script, img[src=x]").count() == 0
