@@ -42,6 +42,7 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
     squad.add_argument("--limit", type=int, default=0, help="first N questions only")
     squad.add_argument("--predictions", type=Path, help="score this predictions JSON instead of running the reader")
     squad.add_argument("--threshold", type=float, default=None, help="abstention threshold (default: the app's)")
+    squad.add_argument("--sweep", action="store_true", help="also print a threshold sweep and a reliability table")
     return p
 
 

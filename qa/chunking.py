@@ -72,6 +72,7 @@ def chunk_article(article: Article, *, chunk_words: int = 120, overlap_words: in
                 end,
                 article.outlet,
                 article.date,
+                article.date_text,
             )
         )
         if j >= len(sents):

@@ -32,7 +32,7 @@ from qa.types import Chunk, Passage
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 BUILD_FIX = "run `python -m qa build`"
 

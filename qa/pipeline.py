@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qa.config import Settings
+from qa.dates import asks_for_latest
 from qa.followup import contextualise
 from qa.reader import Reader, TransformersReader
 from qa.retriever import Retriever
@@ -113,12 +114,17 @@ class QA:
 def choose_answer(question: str, passages: Sequence[Passage], spans: Sequence[Span], min_score: float) -> Answer:
     """Best span above min_score (else an abstention), with differing strong answers from other articles."""
     best = spans[0] if spans else None
+    strong = [s for s in spans if s.score >= min_score and s.passage is not None]
+    if strong and asks_for_latest(question):  # "the latest figure": the newest article's strong answer
+        best = max(strong, key=lambda s: ((s.passage.date or "") if s.passage else "", s.score))
     if best is None or best.passage is None or best.score < min_score:
         return Answer(question, None, best.score if best else 0.0, tuple(passages))
     passage = best.passage
     alternatives: list[Span] = []
     seen = {normalise_answer(best.text)}
-    for span in spans[1:]:
+    for span in spans:
+        if span is best:
+            continue
         key = normalise_answer(span.text)
         if (
             span.score >= min_score

@@ -76,7 +76,12 @@ class TransformersReader:
         if threads:
             torch.set_num_threads(threads)
         self.tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
-        self.model = AutoModelForQuestionAnswering.from_pretrained(str(model_dir), dtype=torch.float32).eval()
+        model, info = AutoModelForQuestionAnswering.from_pretrained(
+            str(model_dir), dtype=torch.float32, output_loading_info=True
+        )
+        if any("qa_outputs" in key for key in info.get("missing_keys", ())):
+            raise ValueError(f"{model_dir} has no trained span head (qa_outputs); it is not a reader")
+        self.model = model.eval()
         self.max_answer_tokens = max_answer_tokens
         self.max_length = max_length
         self.stride = stride

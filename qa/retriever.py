@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from qa.dates import metadata_bonus
 from qa.embedding import Encoder
 from qa.index import IncompatibleIndexError, Index
 from qa.lexical import LexicalIndex
@@ -46,4 +47,13 @@ class Retriever:
         n = max(k, self.candidates)
         dense = [self.index.row(p.chunk.id) for p in self.index.search(vector, n)]
         sparse = [row for row, _ in self.lexical.search(question, n)]
-        return [Passage(self.index.chunks[row], score) for row, score in fuse([dense, sparse], k)]
+        return rerank_by_metadata(question, [Passage(self.index.chunks[r], s) for r, s in fuse([dense, sparse], n)], k)
+
+
+def rerank_by_metadata(question: str, passages: list[Passage], k: int) -> list[Passage]:
+    """Lift passages from articles whose date or outlet the question names ("the Home Office statement of 2 July")."""
+    bonuses = [metadata_bonus(question, p.chunk) for p in passages]
+    if not any(bonuses):
+        return passages[:k]
+    scored = [Passage(p.chunk, (p.score + b) / 2) for p, b in zip(passages, bonuses, strict=True)]
+    return sorted(scored, key=lambda p: -p.score)[:k]

