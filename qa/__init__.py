@@ -1,8 +1,9 @@
 """Offline extractive question answering over a news corpus, with cited sources."""
 
+from qa.build import build_index
 from qa.config import Settings
 from qa.formatting import format_answer, format_passages
-from qa.index import IncompatibleIndexError, Index, Manifest, MissingIndexError, build_index
+from qa.index import IncompatibleIndexError, Index, Manifest, MissingIndexError
 from qa.pipeline import QA, answer, read, retrieve
 from qa.types import Answer, Article, Chunk, Passage, Span
 

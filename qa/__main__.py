@@ -74,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_build(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
-    from qa.index import ensure_index, index_is_current
+    from qa.build import ensure_index, index_is_current
 
     settings = replace(settings, seeds_dir=args.seeds, index_dir=args.out)
     if args.check:
@@ -94,9 +94,13 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     for name, why in manifest.skipped.items():
         print(f"warning: skipped {name}: {why}", file=sys.stderr)
+    report = manifest.last_build
+    changes = ", ".join(f"{key} {', '.join(report[key])}" for key in ("added", "changed", "removed") if report[key])
     print(
         f"built {args.out}: {manifest.counts['articles']} articles, {manifest.counts['chunks']} chunks "
-        f"({manifest.embed_model}, {manifest.faiss_index})"
+        f"({manifest.embed_model}, {manifest.faiss_index}); embedded {report['embedded_chunks']} chunks, "
+        f"reused {report['reused_chunks']} from {report['unchanged']} unchanged articles"
+        + (f"; {changes}" if changes else "")
     )
     return 0
 

@@ -4,6 +4,7 @@ Layout of an index folder (only this module touches it):
   manifest.json            written last, atomically: names the build's files and their sha256
   index-<build>.faiss      inner product over L2-normalised vectors; row i <-> line i of the chunk file
   chunks-<build>.jsonl     one Chunk per line
+FAISS ids are stable vector ids derived from content (vector_id), never row numbers.
 A rebuild writes new <build> files beside the old ones and then replaces manifest.json in one rename, so a
 crash at any moment leaves the previous index whole and loadable.
 """
@@ -14,9 +15,8 @@ import hashlib
 import json
 import logging
 import os
-import platform
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,15 +24,11 @@ from typing import Any
 
 import numpy as np
 
-from qa.chunking import chunk_article
-from qa.config import Settings
-from qa.corpus import corpus_hashes, load_articles
-from qa.embedding import Encoder
 from qa.types import Chunk, Passage
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 BUILD_FIX = "run `python -m qa build`"
 
@@ -60,7 +56,8 @@ class Manifest:
     created_at: str = ""
     format_version: int = FORMAT_VERSION
     metric: str = "inner_product"
-    faiss_index: str = "IndexFlatIP"
+    faiss_index: str = "IDMap2,Flat"
+    last_build: dict[str, Any] = field(default_factory=dict)  # what the build embedded and reused
     versions: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -83,43 +80,63 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def chunk_to_json(chunk: Chunk) -> str:
-    return json.dumps(asdict(chunk), ensure_ascii=False)
+def chunk_to_json(chunk: Chunk, vid: int) -> str:
+    return json.dumps({"vid": vid, **asdict(chunk)}, ensure_ascii=False)
+
+
+def vector_id(chunk: Chunk, file_sha256: str) -> int:
+    """A stable 60-bit FAISS id from the article's content hash and the chunk's place in it.
+
+    Ids never depend on row numbers, so removing one article cannot shift another's citations.
+    """
+    return int(hashlib.sha256(f"{file_sha256}:{chunk.start}:{chunk.end}".encode()).hexdigest()[:15], 16)
 
 
 class Index:
-    """Vectors plus chunks, searchable by a query vector."""
+    """Vectors plus chunks, searchable by a query vector. FAISS ids are stable content-derived vector ids."""
 
-    def __init__(self, faiss_index: Any, chunks: Sequence[Chunk], manifest: Manifest) -> None:
-        if faiss_index.ntotal != len(chunks) or faiss_index.d != manifest.dim:
+    def __init__(self, faiss_index: Any, chunks: Sequence[Chunk], vids: Sequence[int], manifest: Manifest) -> None:
+        if not faiss_index.ntotal == len(chunks) == len(vids) or faiss_index.d != manifest.dim:
             raise IncompatibleIndexError(
                 f"index holds {faiss_index.ntotal} vectors of dim {faiss_index.d} but {len(chunks)} chunks "
                 f"of dim {manifest.dim} were expected; {BUILD_FIX} --force"
             )
         self.faiss = faiss_index
         self.chunks = list(chunks)
+        self.vids = [int(v) for v in vids]
         self.manifest = manifest
-        self.rows = {c.id: i for i, c in enumerate(self.chunks)}
-
-    def row(self, chunk_id: str) -> int:
-        return self.rows[chunk_id]
+        self.position = {vid: row for row, vid in enumerate(self.vids)}
 
     @classmethod
-    def from_vectors(cls, vectors: np.ndarray, chunks: Sequence[Chunk], manifest: Manifest) -> Index:
+    def from_vectors(
+        cls, vectors: np.ndarray, chunks: Sequence[Chunk], manifest: Manifest, vids: Sequence[int] | None = None
+    ) -> Index:
         import faiss
 
-        index = faiss.IndexFlatIP(vectors.shape[1])
+        ids = np.asarray(list(range(len(chunks))) if vids is None else vids, dtype=np.int64)
+        index = faiss.IndexIDMap2(faiss.IndexFlatIP(manifest.dim))
         if len(vectors):
-            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        return cls(index, chunks, manifest)
+            index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
+        return cls(index, chunks, ids.tolist(), manifest)
 
-    def search(self, query: np.ndarray, k: int) -> list[Passage]:
-        """The k chunks nearest to one query vector, best first."""
+    def search_rows(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """(row, inner product) of the k nearest chunks, best first."""
         k = min(k, len(self.chunks))
         if k <= 0:
             return []
-        scores, rows = self.faiss.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k)
-        return [Passage(self.chunks[r], float(s)) for s, r in zip(scores[0], rows[0], strict=True) if r >= 0]
+        scores, ids = self.faiss.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k)
+        return [(self.position[int(i)], float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0]
+
+    def search(self, query: np.ndarray, k: int) -> list[Passage]:
+        """The k chunks nearest to one query vector, best first."""
+        return [Passage(self.chunks[row], score) for row, score in self.search_rows(query, k)]
+
+    def vectors(self, vids: Sequence[int]) -> np.ndarray:
+        """Stored vectors by vector id (to reuse them when only other articles changed)."""
+        out = np.zeros((len(vids), self.manifest.dim), dtype=np.float32)
+        for n, vid in enumerate(vids):
+            out[n] = self.faiss.reconstruct(int(vid))
+        return out
 
     @classmethod
     def load(cls, index_dir: Path) -> Index:
@@ -137,9 +154,13 @@ class Index:
             faiss_index = faiss.read_index(str(paths["vectors"]))
         except RuntimeError as err:
             raise IncompatibleIndexError(f"cannot read {paths['vectors']}: {err}; {BUILD_FIX} --force") from err
-        lines = paths["chunks"].read_text(encoding="utf-8").splitlines()
-        chunks = [Chunk(**json.loads(line)) for line in lines if line.strip()]
-        return cls(faiss_index, chunks, manifest)
+        try:
+            rows = [json.loads(line) for line in paths["chunks"].read_text(encoding="utf-8").splitlines() if line]
+            chunks = [Chunk(**{k: v for k, v in row.items() if k != "vid"}) for row in rows]
+            vids = [int(row["vid"]) for row in rows]
+        except (ValueError, TypeError, KeyError) as err:
+            raise IncompatibleIndexError(f"{paths['chunks']} is damaged ({err}); {BUILD_FIX} --force") from err
+        return cls(faiss_index, chunks, vids, manifest)
 
     def save(self, index_dir: Path) -> Manifest:
         """Write this index beside any existing one, then swap the manifest in atomically."""
@@ -150,7 +171,7 @@ class Index:
         vectors = index_dir / f"index-{build}.faiss"
         chunks = index_dir / f"chunks-{build}.jsonl"
         faiss.write_index(self.faiss, str(vectors))
-        write_durably(chunks, "".join(chunk_to_json(c) + "\n" for c in self.chunks))
+        write_durably(chunks, "".join(chunk_to_json(c, v) + "\n" for c, v in zip(self.chunks, self.vids, strict=True)))
         fsync_file(vectors)
         artifacts = {
             "vectors": {"file": vectors.name, "sha256": sha256_file(vectors)},
@@ -201,99 +222,3 @@ def read_manifest(index_dir: Path) -> Manifest:
         return Manifest.from_json(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, TypeError, UnicodeDecodeError) as err:
         raise IncompatibleIndexError(f"{path} is damaged ({err}); {BUILD_FIX} --force") from err
-
-
-def stale_files(manifest: Manifest, seeds_dir: Path) -> list[str]:
-    """File names added, changed or removed since the index was built (empty: up to date)."""
-    now = corpus_hashes(seeds_dir)
-    names = set(now) | set(manifest.files)
-    return sorted(n for n in names if now.get(n) != manifest.files.get(n))
-
-
-def index_is_current(index_dir: Path, seeds_dir: Path, *, embed_model: str, chunking: dict[str, int]) -> bool:
-    """True when index_dir holds a loadable index of exactly this corpus, model and chunking."""
-    try:
-        manifest = read_manifest(index_dir)
-    except (MissingIndexError, IncompatibleIndexError):
-        return False
-    if manifest.embed_model != embed_model or manifest.chunking != chunking:
-        return False
-    if stale_files(manifest, seeds_dir):
-        return False
-    return all(
-        (index_dir / a["file"]).is_file() and sha256_file(index_dir / a["file"]) == a["sha256"]
-        for a in manifest.artifacts.values()
-    )
-
-
-def embedding_text(chunk: Chunk) -> str:
-    """What the encoder sees: the headline gives every chunk of an article its topic."""
-    return f"{chunk.title}\n{chunk.text}"
-
-
-def build_index(
-    seeds_dir: Path,
-    index_dir: Path,
-    *,
-    encoder: Encoder,
-    chunk_words: int = 120,
-    overlap_words: int = 30,
-    batch_size: int = 64,
-    progress: Callable[[int, int], None] | None = None,
-) -> Manifest:
-    """Parse, chunk, embed and save; returns the new manifest. The old index stays valid until the swap."""
-    hashes = corpus_hashes(seeds_dir)
-    articles, skipped = load_articles(seeds_dir)
-    chunks = [c for a in articles for c in chunk_article(a, chunk_words=chunk_words, overlap_words=overlap_words)]
-    parts = []
-    for lo in range(0, len(chunks), batch_size):
-        parts.append(encoder.encode_passages([embedding_text(c) for c in chunks[lo : lo + batch_size]]))
-        if progress:
-            progress(min(lo + batch_size, len(chunks)), len(chunks))
-    vectors = np.concatenate(parts) if parts else np.zeros((0, encoder.dim), dtype=np.float32)
-    manifest = Manifest(
-        embed_model=encoder.name,
-        dim=encoder.dim,
-        chunking={"chunk_words": chunk_words, "overlap_words": overlap_words},
-        files=hashes,
-        skipped=skipped,
-        artifacts={},
-        counts={"articles": len(articles), "chunks": len(chunks), "skipped": len(skipped)},
-        versions=library_versions(),
-    )
-    return Index.from_vectors(vectors, chunks, manifest).save(index_dir)
-
-
-def library_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"python": platform.python_version()}
-    for name in ("faiss-cpu", "sentence-transformers", "transformers", "torch"):
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            continue
-    return out
-
-
-def ensure_index(
-    settings: Settings, *, force: bool = False, progress: Callable[[int, int], None] | None = None
-) -> Manifest | None:
-    """Build settings.index_dir from settings.seeds_dir unless it is already current; None if it was."""
-    from qa.embedding import SentenceTransformerEncoder
-
-    chunking = {"chunk_words": settings.chunk_words, "overlap_words": settings.overlap_words}
-    current = index_is_current(
-        settings.index_dir, settings.seeds_dir, embed_model=settings.embed_model, chunking=chunking
-    )
-    if current and not force:
-        return None
-    logger.info("building the index in %s from %s", settings.index_dir, settings.seeds_dir)
-    return build_index(
-        settings.seeds_dir,
-        settings.index_dir,
-        encoder=SentenceTransformerEncoder(settings.embed_model),
-        chunk_words=settings.chunk_words,
-        overlap_words=settings.overlap_words,
-        progress=progress,
-    )

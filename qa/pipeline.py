@@ -59,8 +59,9 @@ class QA:
     @classmethod
     def load(cls, settings: Settings | None = None) -> QA:
         """Index plus both models (slow: seconds). Raises MissingIndexError/IncompatibleIndexError with the fix."""
+        from qa.build import stale_files
         from qa.embedding import SentenceTransformerEncoder
-        from qa.index import Index, stale_files
+        from qa.index import Index
 
         settings = settings or Settings.from_env()
         index = Index.load(settings.index_dir)

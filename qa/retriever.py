@@ -45,7 +45,7 @@ class Retriever:
         if self.lexical is None:
             return self.index.search(vector, k)
         n = max(k, self.candidates)
-        dense = [self.index.row(p.chunk.id) for p in self.index.search(vector, n)]
+        dense = [row for row, _ in self.index.search_rows(vector, n)]
         sparse = [row for row, _ in self.lexical.search(question, n)]
         return rerank_by_metadata(question, [Passage(self.index.chunks[r], s) for r, s in fuse([dense, sparse], n)], k)
 

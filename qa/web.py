@@ -126,7 +126,7 @@ class WebApp:
 
     def rebuild_locked(self, progress: Any) -> bool:
         """Build if stale and swap the new index in; True if a build happened."""
-        from qa.index import ensure_index
+        from qa.build import ensure_index
 
         def report(done: int, total: int) -> None:
             if progress is not None:

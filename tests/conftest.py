@@ -85,7 +85,7 @@ def fake_qa(fake_index_dir: Path) -> QA:
 @pytest.fixture(scope="session")
 def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings whose index is a fresh real build of seeds/ (the real embedder) in a temp folder."""
-    from qa.index import ensure_index
+    from qa.build import ensure_index
 
     settings = Settings(index_dir=tmp_path_factory.mktemp("embeddings"))
     ensure_index(settings)

@@ -1,0 +1,197 @@
+"""Building the index from the articles: incremental (only changed articles are embedded), atomic, checked."""
+
+from __future__ import annotations
+
+import logging
+import platform
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from qa.chunking import chunk_article
+from qa.config import Settings
+from qa.corpus import corpus_hashes, load_articles
+from qa.embedding import Encoder
+from qa.index import (
+    IncompatibleIndexError,
+    Index,
+    Manifest,
+    MissingIndexError,
+    read_manifest,
+    sha256_file,
+    vector_id,
+)
+from qa.types import Article, Chunk
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which articles a build embeds and which it takes over from the previous index."""
+
+    chunks: list[Chunk]
+    vids: list[int]
+    reuse: dict[int, bool]  # vid -> taken from the previous index
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+    unchanged: list[str]
+
+
+def stale_files(manifest: Manifest, seeds_dir: Path) -> list[str]:
+    """File names added, changed or removed since the index was built (empty: up to date)."""
+    now = corpus_hashes(seeds_dir)
+    names = set(now) | set(manifest.files)
+    return sorted(n for n in names if now.get(n) != manifest.files.get(n))
+
+
+def index_is_current(index_dir: Path, seeds_dir: Path, *, embed_model: str, chunking: dict[str, int]) -> bool:
+    """True when index_dir holds a loadable index of exactly this corpus, model and chunking."""
+    try:
+        manifest = read_manifest(index_dir)
+    except (MissingIndexError, IncompatibleIndexError):
+        return False
+    if manifest.embed_model != embed_model or manifest.chunking != chunking or stale_files(manifest, seeds_dir):
+        return False
+    return all(
+        (index_dir / a["file"]).is_file() and sha256_file(index_dir / a["file"]) == a["sha256"]
+        for a in manifest.artifacts.values()
+    )
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What the encoder sees: the headline gives every chunk of an article its topic."""
+    return f"{chunk.title}\n{chunk.text}"
+
+
+def previous_index(index_dir: Path, encoder: Encoder, chunking: dict[str, int]) -> Index | None:
+    """The index already there, if it can donate vectors (same model, dimension and chunking)."""
+    try:
+        old = Index.load(index_dir)
+    except (MissingIndexError, IncompatibleIndexError):
+        return None
+    same = old.manifest.embed_model == encoder.name and old.manifest.dim == encoder.dim
+    return old if same and old.manifest.chunking == chunking else None
+
+
+def plan_build(
+    articles: Sequence[Article], hashes: dict[str, str], old: Index | None, chunking: dict[str, int]
+) -> Plan:
+    """Chunk every article; mark the chunks of articles whose bytes did not change as reusable."""
+    old_files = old.manifest.files if old else {}
+    old_vids = set(old.vids) if old else set()
+    chunks: list[Chunk] = []
+    vids: list[int] = []
+    reuse: dict[int, bool] = {}
+    added: list[str] = []
+    changed: list[str] = []
+    unchanged: list[str] = []
+    for article in articles:
+        pieces = chunk_article(article, **chunking)
+        ids = [vector_id(c, hashes[article.id]) for c in pieces]
+        same = old_files.get(article.id) == hashes[article.id] and all(v in old_vids for v in ids)
+        (unchanged if same else changed if article.id in old_files else added).append(article.id)
+        chunks += pieces
+        vids += ids
+        reuse.update(dict.fromkeys(ids, same))
+    current = {a.id for a in articles}
+    removed = sorted(n for n in old_files if n not in current and n not in (old.manifest.skipped if old else {}))
+    return Plan(chunks, vids, reuse, added, changed, removed, unchanged)
+
+
+def embed(
+    encoder: Encoder, chunks: Sequence[Chunk], batch_size: int, progress: Callable[[int, int], None] | None
+) -> np.ndarray:
+    parts = []
+    for lo in range(0, len(chunks), batch_size):
+        parts.append(encoder.encode_passages([embedding_text(c) for c in chunks[lo : lo + batch_size]]))
+        if progress:
+            progress(min(lo + batch_size, len(chunks)), len(chunks))
+    return np.concatenate(parts) if parts else np.zeros((0, encoder.dim), dtype=np.float32)
+
+
+def build_index(
+    seeds_dir: Path,
+    index_dir: Path,
+    *,
+    encoder: Encoder,
+    chunk_words: int = 120,
+    overlap_words: int = 30,
+    batch_size: int = 64,
+    progress: Callable[[int, int], None] | None = None,
+    incremental: bool = True,
+) -> Manifest:
+    """Parse, chunk, embed what changed and save; the old index stays valid until the manifest swap."""
+    chunking = {"chunk_words": chunk_words, "overlap_words": overlap_words}
+    hashes = corpus_hashes(seeds_dir)
+    articles, skipped = load_articles(seeds_dir)
+    old = previous_index(index_dir, encoder, chunking) if incremental else None
+    plan = plan_build(articles, hashes, old, chunking)
+    fresh = [c for c, v in zip(plan.chunks, plan.vids, strict=True) if not plan.reuse[v]]
+    fresh_vectors = embed(encoder, fresh, batch_size, progress)
+    vectors = np.zeros((len(plan.chunks), encoder.dim), dtype=np.float32)
+    new_rows = [i for i, v in enumerate(plan.vids) if not plan.reuse[v]]
+    old_rows = [i for i, v in enumerate(plan.vids) if plan.reuse[v]]
+    vectors[new_rows] = fresh_vectors
+    if old is not None and old_rows:
+        vectors[old_rows] = old.vectors([plan.vids[i] for i in old_rows])
+    report = {
+        "embedded_chunks": len(fresh),
+        "reused_chunks": len(old_rows),
+        "added": plan.added,
+        "changed": plan.changed,
+        "removed": plan.removed,
+        "unchanged": len(plan.unchanged),
+    }
+    logger.info("build: %s", report)
+    manifest = Manifest(
+        embed_model=encoder.name,
+        dim=encoder.dim,
+        chunking=chunking,
+        files=hashes,
+        skipped=skipped,
+        artifacts={},
+        counts={"articles": len(articles), "chunks": len(plan.chunks), "skipped": len(skipped)},
+        versions=library_versions(),
+        last_build=report,
+    )
+    return Index.from_vectors(vectors, plan.chunks, manifest, plan.vids).save(index_dir)
+
+
+def library_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for name in ("faiss-cpu", "sentence-transformers", "transformers", "torch"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return out
+
+
+def ensure_index(
+    settings: Settings, *, force: bool = False, progress: Callable[[int, int], None] | None = None
+) -> Manifest | None:
+    """Build settings.index_dir from settings.seeds_dir unless it is already current; None if it was."""
+    from qa.embedding import SentenceTransformerEncoder
+
+    chunking = {"chunk_words": settings.chunk_words, "overlap_words": settings.overlap_words}
+    current = index_is_current(
+        settings.index_dir, settings.seeds_dir, embed_model=settings.embed_model, chunking=chunking
+    )
+    if current and not force:
+        return None
+    logger.info("building the index in %s from %s", settings.index_dir, settings.seeds_dir)
+    return build_index(
+        settings.seeds_dir,
+        settings.index_dir,
+        encoder=SentenceTransformerEncoder(settings.embed_model),
+        chunk_words=settings.chunk_words,
+        overlap_words=settings.overlap_words,
+        progress=progress,
+        incremental=not force,
+    )
