@@ -1,4 +1,4 @@
-"""Command line: python -m qa build | ask | search | eval | eval-squad."""
+"""Command line: python -m qa build | ask | search | eval | eval-squad | bench."""
 
 from __future__ import annotations
 
@@ -37,6 +37,9 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true")
     ev.add_argument("-v", "--verbose", action="store_true", help="a row per question")
     ev.add_argument("--index", type=Path, default=settings.index_dir)
+    bench = commands.add_parser("bench", help="cold start, per-stage latency, reader cost, build throughput")
+    bench.add_argument("-k", type=int, default=settings.top_k)
+    bench.add_argument("--corpus", type=Path, help="also time a full build of this folder of .txt articles")
     squad = commands.add_parser("eval-squad", help="EM/F1 of the reader on a SQuAD v1.1 or v2.0 file")
     squad.add_argument("path", type=Path)
     squad.add_argument("--limit", type=int, default=0, help="first N questions only")
@@ -56,6 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "build":
             return run_build(args, settings)
+        if args.command == "bench":
+            from qa.bench import run_bench
+
+            return run_bench(args, settings)
         if args.command == "eval-squad":
             from qa.squad import run_eval_squad
 

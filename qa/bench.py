@@ -1,0 +1,135 @@
+"""`python -m qa bench`: cold start, per-stage question latency, reader cost per window, build throughput.
+
+Prints a table and a JSON line. A benchmark, not a test: its figures go into the README and notes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from qa.config import Settings
+
+QUESTIONS = [
+    "Who is France's interior minister?",
+    "How many migrants are in Calais?",
+    "Who reported the Reuters story from Paris?",
+    "What did the Home Office say on 2 July?",
+    "Who is the mayor of Calais?",
+    "How much will Britain provide over two years?",
+    "Which party does David Hanson belong to?",
+    "What did Cazeneuve ask his British counterpart for?",
+]
+COLD_START = (
+    "import time, sys; t = time.perf_counter(); from qa import QA, Settings; "
+    "qa = QA.load(Settings(index_dir=__import__('pathlib').Path(sys.argv[1]))); "
+    "qa.answer('Who is the mayor of Calais?'); print(time.perf_counter() - t)"
+)
+BUILD = (
+    "import resource, sys, time; from pathlib import Path; from qa.build import build_index; "
+    "from qa.embedding import SentenceTransformerEncoder; t = time.perf_counter(); "
+    "m = build_index(Path(sys.argv[1]), Path(sys.argv[2]), encoder=SentenceTransformerEncoder(), incremental=False); "
+    "print(m.counts['chunks'], time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+)
+
+
+def run_python(code: str, *args: str) -> str:
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def timed(fn: Any, *args: Any) -> tuple[Any, float]:
+    began = time.perf_counter()
+    value = fn(*args)
+    return value, 1000 * (time.perf_counter() - began)
+
+
+def stage_latencies(settings: Settings, questions: list[str], k: int) -> dict[str, dict[str, float]]:
+    """p50/p95 milliseconds of each stage of qa.answer, measured by calling the stages one by one."""
+    from qa.pipeline import QA, choose_answer
+    from qa.retriever import fuse, rerank_by_metadata
+    from qa.types import Passage
+
+    qa = QA.load(settings)
+    r = qa.retriever
+    qa.answer(questions[0], k)  # warm-up
+    times: dict[str, list[float]] = {s: [] for s in ("embed", "dense", "bm25", "fuse", "read", "assemble", "total")}
+    for q in questions * 3:
+        marks = [time.perf_counter()]
+        vector = r.encoder.encode_queries([q])[0]
+        marks.append(time.perf_counter())
+        dense = [i for i, _ in r.index.search_rows(vector, max(k, r.candidates))]
+        marks.append(time.perf_counter())
+        sparse = [i for i, _ in r.lexical.search(q, max(k, r.candidates))] if r.lexical else []
+        marks.append(time.perf_counter())
+        fused = [Passage(r.index.chunks[i], s) for i, s in fuse([dense, sparse], max(k, r.candidates))]
+        passages = rerank_by_metadata(q, fused, k)
+        marks.append(time.perf_counter())
+        spans = qa.reader.read(q, passages)
+        marks.append(time.perf_counter())
+        choose_answer(q, passages, sorted(spans, key=lambda s: -s.score), qa.min_score)
+        marks.append(time.perf_counter())
+        for stage, a, b in zip(("embed", "dense", "bm25", "fuse", "read", "assemble"), marks, marks[1:], strict=False):
+            times[stage].append(1000 * (b - a))
+        times["total"].append(1000 * (marks[-1] - marks[0]))
+    return {s: {"p50": statistics.median(v), "p95": sorted(v)[int(0.95 * (len(v) - 1))]} for s, v in times.items()}
+
+
+def reader_window_cost(settings: Settings) -> dict[str, float]:
+    """Milliseconds for one full 384-token window, and for five ~200-token passages in one batch."""
+    from qa.pipeline import load_reader
+
+    reader = load_reader(settings.reader_model, settings.max_answer_tokens, settings.threads)
+    long_text = "The mayor of Calais said the port was busy. " * 60
+    passage = "The mayor of Calais said the port was busy and the ferries ran late. " * 11
+    reader.read_contexts("Who is the mayor?", [long_text[:1800]])
+    one = [timed(reader.read_contexts, "Who is the mayor of Calais?", [long_text[:1800]])[1] for _ in range(10)]
+    five = [timed(reader.read_contexts, "Who is the mayor of Calais?", [passage] * 5)[1] for _ in range(10)]
+    return {"ms_per_384_window": statistics.median(one), "ms_per_5_passages": statistics.median(five)}
+
+
+def run_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from qa.build import ensure_index
+
+    ensure_index(settings)
+    result: dict[str, Any] = {"cold_start_s": float(run_python(COLD_START, str(settings.index_dir)))}
+    with tempfile.TemporaryDirectory() as tmp:
+        chunks, seconds, rss = run_python(BUILD, str(settings.seeds_dir), tmp).split()
+        result["build_seeds"] = {
+            "chunks": int(chunks),
+            "chunks_per_s": int(chunks) / float(seconds),
+            "peak_rss_mb": int(rss) / 1024,
+        }
+        if args.corpus:
+            chunks, seconds, rss = run_python(BUILD, str(args.corpus), str(Path(tmp) / "big")).split()
+            result["build_corpus"] = {
+                "path": str(args.corpus),
+                "chunks": int(chunks),
+                "chunks_per_s": int(chunks) / float(seconds),
+                "peak_rss_mb": int(rss) / 1024,
+            }
+    result["stages_ms"] = stage_latencies(replace(settings), QUESTIONS, args.k)
+    result["reader"] = reader_window_cost(settings)
+    print(f"cold start (import + load + first answer): {result['cold_start_s']:.2f} s")
+    for key in ("build_seeds", "build_corpus"):
+        if key in result:
+            b = result[key]
+            rate = f"{b['chunks_per_s']:.1f} chunks/s"
+            print(f"build {key[6:]}: {b['chunks']} chunks, {rate}, peak RSS {b['peak_rss_mb']:.0f} MB")
+    print(f"{'stage':<10} {'p50 ms':>8} {'p95 ms':>8}")
+    for stage, v in result["stages_ms"].items():
+        print(f"{stage:<10} {v['p50']:>8.1f} {v['p95']:>8.1f}")
+    print(
+        f"reader: {result['reader']['ms_per_384_window']:.1f} ms per 384-token window, "
+        f"{result['reader']['ms_per_5_passages']:.1f} ms per question with 5 passages"
+    )
+    print(json.dumps(result))
+    return 0
