@@ -15,10 +15,12 @@ from qa.config import Settings
 from qa.corpus import corpus_hashes, load_articles
 from qa.embedding import Encoder
 from qa.index import (
+    FLAT_MAX_CHUNKS,
     IncompatibleIndexError,
     Index,
     Manifest,
     MissingIndexError,
+    choose_structure,
     read_manifest,
     sha256_file,
     vector_id,
@@ -123,6 +125,7 @@ def build_index(
     batch_size: int = 64,
     progress: Callable[[int, int], None] | None = None,
     incremental: bool = True,
+    flat_max_chunks: int = FLAT_MAX_CHUNKS,
 ) -> Manifest:
     """Parse, chunk, embed what changed and save; the old index stays valid until the manifest swap."""
     chunking = {"chunk_words": chunk_words, "overlap_words": overlap_words}
@@ -157,6 +160,7 @@ def build_index(
         counts={"articles": len(articles), "chunks": len(plan.chunks), "skipped": len(skipped)},
         versions=library_versions(),
         last_build=report,
+        faiss_index=choose_structure(len(plan.chunks), flat_max_chunks),
     )
     return Index.from_vectors(vectors, plan.chunks, manifest, plan.vids).save(index_dir)
 

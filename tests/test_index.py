@@ -156,3 +156,36 @@ def test_bad_files_are_recorded_as_skipped(seeds_copy: Path, tmp_path: Path) -> 
     manifest = build_index(seeds_copy, tmp_path / "idx", encoder=HashingEncoder(), **CHUNKING)
     assert "bad.txt" in manifest.skipped
     assert all(c.article_id != "bad.txt" for c in Index.load(tmp_path / "idx").chunks)
+
+
+def test_structure_is_chosen_by_corpus_size() -> None:
+    from qa.index import choose_structure
+
+    assert choose_structure(5_000) == "IDMap2,Flat"
+    assert choose_structure(1_000_000) == "IDMap2,IVF4096,SQ8"
+
+
+def test_ivf_index_matches_exact_search_and_survives_a_round_trip(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    centres = normalise(rng.normal(size=(20, 32)).astype(np.float32))
+    vectors = normalise(centres[rng.integers(0, 20, 3000)] + 0.3 * rng.normal(size=(3000, 32)).astype(np.float32))
+    manifest = Manifest(
+        "test/model", 32, CHUNKING, {}, {}, {}, {"chunks": 3000}, faiss_index="IDMap2,IVF16,SQ8", nprobe=16
+    )
+    vids = [10_000 + 7 * i for i in range(3000)]
+    Index.from_vectors(vectors, make_chunks(3000), manifest, vids).save(tmp_path)
+    index = Index.load(tmp_path)
+    assert index.manifest.faiss_index == "IDMap2,IVF16,SQ8"
+    hits = 0
+    for q in range(0, 3000, 100):
+        exact = set(np.argsort(-(vectors @ vectors[q]))[:10])
+        hits += len(exact & {row for row, _ in index.search_rows(vectors[q], 10)})
+    assert hits / (30 * 10) >= 0.9
+    assert np.allclose(index.vectors([vids[5]])[0], vectors[5], atol=0.05)
+
+
+def test_build_switches_to_ivf_past_the_flat_limit(seeds_copy: Path, tmp_path: Path) -> None:
+    manifest = build_index(seeds_copy, tmp_path / "idx", encoder=HashingEncoder(), flat_max_chunks=10, **CHUNKING)
+    assert manifest.faiss_index.startswith("IDMap2,IVF")
+    index = Index.load(tmp_path / "idx")
+    assert len(index.search(HashingEncoder().encode_queries(["Calais mayor"])[0], 5)) == 5
