@@ -1,6 +1,6 @@
 """Load test: N concurrent clients x M questions through the HTTP API (/ask) on loopback.
 
-    python benchmarks/load.py [--url http://127.0.0.1:7860/] [--clients 16] [--questions 50]
+    python -m benchmarks.load [--url http://127.0.0.1:7860/] [--clients 16] [--questions 50]
 
 Without --url it starts `python app.py` on a free loopback port and stops it afterwards. Prints errors,
 p50/p95 latency and throughput. Bounded: clients x questions requests, then it stops.
@@ -19,17 +19,9 @@ import threading
 import time
 from pathlib import Path
 
+from qa.bench import QUESTIONS
+
 ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS = [
-    "Who is France's interior minister?",
-    "How many migrants are in Calais?",
-    "Who reported the Reuters story from Paris?",
-    "What did the Home Office say on 2 July?",
-    "Who is the mayor of Calais?",
-    "How much will Britain provide over two years?",
-    "Which party does David Hanson belong to?",
-    "What did Cazeneuve ask his British counterpart for?",
-]
 
 
 def start_server() -> tuple[subprocess.Popen[bytes], str]:

@@ -1,6 +1,6 @@
 """Scale: FAISS structures over N synthetic 384-d chunk vectors (default 1,000,000).
 
-    python benchmarks/scale.py [--n 1000000] [--queries 200]
+    python -m benchmarks.scale [--n 1000000] [--queries 200]
 
 Vectors are drawn around 5,000 topic centres (news embeddings cluster by topic), L2-normalised. For each structure
 it prints recall@10 against exact search, p50/p95 search latency for one query, and the index's RAM (serialised

@@ -1,6 +1,6 @@
 """Retrieval on BEIR SciFact (test qrels): nDCG@10 and recall@100 of dense, BM25 and their fusion.
 
-    python benchmarks/scifact.py [--data ../shared/data/public/beir-scifact] [--cache /tmp/scifact.npy]
+    python -m benchmarks.scifact [--data ../shared/data/public/beir-scifact] [--cache /tmp/scifact.npy]
 
 Data nobody here wrote: it checks that the hybrid retriever beats both of its parts. Not run in CI.
 """

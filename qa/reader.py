@@ -98,9 +98,13 @@ class TransformersReader:
 
     def read_contexts(self, question: str, contexts: Sequence[str]) -> list[Span | None]:
         """Best span per context (None where a context has no tokens), in one forward pass."""
+        return self.read_pairs([question] * len(contexts), contexts)
+
+    def read_pairs(self, questions: Sequence[str], contexts: Sequence[str]) -> list[Span | None]:
+        """Best span for each (question, context) pair, all windows in one forward pass."""
         if not contexts:
             return []
-        enc = self.encode(question, contexts)
+        enc = self.encode(questions, contexts)
         logits = self.forward(enc)
         best: list[Span | None] = [None] * len(contexts)
         for w, ctx_i in enumerate(enc["overflow_to_sample_mapping"]):
@@ -110,11 +114,14 @@ class TransformersReader:
                 best[ctx_i] = span
         return best
 
-    def encode(self, question: str, contexts: Sequence[str]) -> Any:
-        tokens = self.tokenizer.tokenize(question)[: self.max_question_tokens]
-        short_question = self.tokenizer.convert_tokens_to_string(tokens)
+    def encode(self, questions: Sequence[str], contexts: Sequence[str]) -> Any:
+        """Tokenise question/context pairs into strided windows (questions capped at max_question_tokens)."""
+        short = {
+            q: self.tokenizer.convert_tokens_to_string(self.tokenizer.tokenize(q)[: self.max_question_tokens])
+            for q in set(questions)
+        }
         return self.tokenizer(
-            [short_question] * len(contexts),
+            [short[q] for q in questions],
             list(contexts),
             truncation="only_second",
             max_length=self.max_length,

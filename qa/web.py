@@ -166,7 +166,13 @@ def build_demo(qa: QA, settings: Settings | None = None) -> Any:
     with gr.Blocks(title="News QA") as demo:
         gr.Markdown("# News QA\nAnswers are quoted from the articles, with numbered sources you can check.")
         with gr.Tab("Chat"):
-            gr.ChatInterface(fn=app.respond, examples=EXAMPLES, api_name="chat", concurrency_limit=4)
+            gr.ChatInterface(
+                fn=app.respond,
+                examples=EXAMPLES,
+                api_name="chat",
+                concurrency_limit=4,
+                chatbot=gr.Chatbot(height=620, label="Answers with sources", elem_id="chat"),
+            )
         with gr.Tab("Articles"):
             summary = gr.Markdown(index_summary(qa), elem_id="index-summary")
             files = gr.File(
