@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+from qa.selection import span_date
 from qa.types import Answer, Passage, Span
 
 SNIPPET_CHARS = 320
@@ -91,10 +92,6 @@ def format_answer(answer: Answer, *, markdown: bool = True) -> str:
         lines.append(f"{n}. {describe(passage, markdown)}")
         lines.append(f"   > {snippet(passage, highlight, markdown)}")
     return "\n".join(lines)
-
-
-def span_date(span: Span) -> str:
-    return (span.passage.date if span.passage else None) or ""
 
 
 def format_passages(passages: list[Passage], *, markdown: bool = False) -> str:

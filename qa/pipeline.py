@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from qa.config import Settings
-from qa.dates import asks_for_latest
 from qa.followup import contextualise
 from qa.reader import Reader, TransformersReader
 from qa.retriever import Retriever
+from qa.selection import choose_answer
 from qa.types import Answer, Passage, Span
+
+__all__ = ["QA", "answer", "choose_answer", "clean_question", "read", "retrieve"]
 
 logger = logging.getLogger(__name__)
 
@@ -30,12 +31,6 @@ def clean_question(question: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
     if not text:
         raise ValueError("the question is empty: ask something about the articles")
     return text
-
-
-def normalise_answer(text: str) -> str:
-    """Lower-case words only: 'the 3,000 migrants' and '3000 Migrants.' compare as near-equal."""
-    words = re.findall(r"\w+", text.lower().replace(",", ""))
-    return " ".join(w for w in words if w not in {"a", "an", "the"})
 
 
 class QA:
@@ -110,42 +105,6 @@ class QA:
         self.retriever = Retriever(
             Index.load(settings.index_dir), self.retriever.encoder, hybrid=self.retriever.lexical is not None
         )
-
-
-def choose_answer(question: str, passages: Sequence[Passage], spans: Sequence[Span], min_score: float) -> Answer:
-    """Best span above min_score (else an abstention), with differing strong answers from other articles."""
-    best = spans[0] if spans else None
-    strong = [s for s in spans if s.score >= min_score and s.passage is not None]
-    if strong and asks_for_latest(question):  # "the latest figure": the newest article's strong answer
-        best = max(strong, key=lambda s: ((s.passage.date or "") if s.passage else "", s.score))
-    if best is None or best.passage is None or best.score < min_score:
-        return Answer(question, None, best.score if best else 0.0, tuple(passages))
-    passage = best.passage
-    alternatives: list[Span] = []
-    seen = {normalise_answer(best.text)}
-    for span in spans:
-        if span is best:
-            continue
-        key = normalise_answer(span.text)
-        if (
-            span.score >= min_score
-            and span.passage
-            and span.passage.article_id != passage.article_id
-            and key not in seen
-        ):
-            alternatives.append(span)
-            seen.add(key)
-    return Answer(
-        question,
-        " ".join(best.text.split()),
-        best.score,
-        tuple(passages),
-        best,
-        passage.article_id,
-        passage.start + best.start,
-        passage.start + best.end,
-        tuple(alternatives),
-    )
 
 
 @functools.cache

@@ -99,3 +99,17 @@ def test_plain_format_for_the_terminal() -> None:
     answer = choose_answer("Who?", [p], [Span("Bernard Cazeneuve", 0, 17, 0.9, p)], min_score=0.2)
     text = format_answer(answer, markdown=False)
     assert text.startswith("Bernard Cazeneuve [1]") and "«Bernard Cazeneuve»" in text and "<so>" in text
+
+
+def test_agreeing_articles_raise_confidence_but_one_article_counts_once() -> None:
+    from qa.selection import candidates
+
+    a1 = passage("a.txt", "Bernard Cazeneuve said.", start=0)
+    a2 = Passage(Chunk("a.txt:1", "a.txt", "t", "Bernard Cazeneuve said.", 50, 73), 0.4)
+    b = passage("b.txt", "Minister Bernard Cazeneuve.")
+    spans = [Span("Bernard Cazeneuve", 0, 17, 0.5, a1), Span("Bernard Cazeneuve", 0, 17, 0.5, a2)]
+    assert candidates(spans)[0].score == pytest.approx(0.5)  # overlapping chunks of one article
+    spans.append(Span("Bernard Cazeneuve", 9, 26, 0.5, b))
+    assert candidates(spans)[0].score == pytest.approx(0.75)
+    answer = choose_answer("Who?", [a1, a2, b], spans, min_score=0.6)
+    assert answer.text == "Bernard Cazeneuve" and answer.score == pytest.approx(0.75)
