@@ -36,6 +36,7 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
     ev.add_argument("-k", type=int, default=settings.top_k)
     ev.add_argument("--json", action="store_true")
     ev.add_argument("-v", "--verbose", action="store_true", help="a row per question")
+    ev.add_argument("--precision", choices=("fp32", "bf16", "int8"), help="reader arithmetic (default: settings)")
     ev.add_argument("--index", type=Path, default=settings.index_dir)
     bench = commands.add_parser("bench", help="cold start, per-stage latency, reader cost, build throughput")
     bench.add_argument("-k", type=int, default=settings.top_k)
@@ -46,6 +47,7 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
     squad.add_argument("--predictions", type=Path, help="score this predictions JSON instead of running the reader")
     squad.add_argument("--threshold", type=float, default=None, help="abstention threshold (default: the app's)")
     squad.add_argument("--sweep", action="store_true", help="also print a threshold sweep and a reliability table")
+    squad.add_argument("--precision", choices=("fp32", "bf16", "int8"), help="reader arithmetic (default: settings)")
     return p
 
 
@@ -66,12 +68,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "eval-squad":
             from qa.squad import run_eval_squad
 
+            if args.precision:
+                settings = replace(settings, reader_precision=args.precision)
             return run_eval_squad(args, settings)
         if args.command == "eval":
             from qa.evaluate import run_eval
             from qa.pipeline import QA
 
-            return run_eval(args, QA.load(replace(settings, index_dir=args.index)))
+            precision = args.precision or settings.reader_precision
+            return run_eval(args, QA.load(replace(settings, index_dir=args.index, reader_precision=precision)))
         return run_query(args, replace(settings, index_dir=args.index))
     except EXPECTED_ERRORS as err:
         print(f"error: {err}", file=sys.stderr)

@@ -85,9 +85,9 @@ def stage_latencies(settings: Settings, questions: list[str], k: int) -> dict[st
 
 def reader_window_cost(settings: Settings) -> dict[str, float]:
     """Milliseconds for one full 384-token window, and for five ~200-token passages in one batch."""
-    from qa.pipeline import load_reader
+    from qa.pipeline import settings_reader
 
-    reader = load_reader(settings.reader_model, settings.max_answer_tokens, settings.threads)
+    reader = settings_reader(settings)
     long_text = "The mayor of Calais said the port was busy. " * 60
     passage = "The mayor of Calais said the port was busy and the ferries ran late. " * 11
     reader.read_contexts("Who is the mayor?", [long_text[:1800]])

@@ -25,6 +25,7 @@ class Settings:
     max_answer_tokens: int = 30
     max_question_chars: int = 1000
     threads: int = 0  # 0: torch's default
+    reader_precision: str = "fp32"  # fp32 | bf16 | int8 (see `python -m qa bench` and the README)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -42,4 +43,5 @@ class Settings:
             max_answer_tokens=int(env.get("QA_MAX_ANSWER_TOKENS", d.max_answer_tokens)),
             max_question_chars=int(env.get("QA_MAX_QUESTION_CHARS", d.max_question_chars)),
             threads=int(env.get("QA_THREADS", d.threads)),
+            reader_precision=env.get("QA_READER_PRECISION", d.reader_precision),
         )

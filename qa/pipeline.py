@@ -70,7 +70,7 @@ class QA:
         retriever = Retriever(index, SentenceTransformerEncoder(settings.embed_model))
         return cls(
             retriever,
-            load_reader(settings.reader_model, settings.max_answer_tokens, settings.threads),
+            settings_reader(settings),
             top_k=settings.top_k,
             min_score=settings.min_answer_score,
             max_question_chars=settings.max_question_chars,
@@ -108,9 +108,17 @@ class QA:
 
 
 @functools.cache
-def load_reader(model_dir: Path, max_answer_tokens: int = 30, threads: int = 0) -> TransformersReader:
-    """One reader per process and model folder (shared by the default QA and qa.read)."""
-    return TransformersReader(Path(model_dir), max_answer_tokens=max_answer_tokens, threads=threads)
+def load_reader(
+    model_dir: Path, max_answer_tokens: int = 30, threads: int = 0, precision: str = "fp32"
+) -> TransformersReader:
+    """One reader per process, model folder and precision (shared by the default QA and qa.read)."""
+    return TransformersReader(
+        Path(model_dir), max_answer_tokens=max_answer_tokens, threads=threads, precision=precision
+    )
+
+
+def settings_reader(settings: Settings) -> TransformersReader:
+    return load_reader(settings.reader_model, settings.max_answer_tokens, settings.threads, settings.reader_precision)
 
 
 @functools.cache
@@ -135,6 +143,6 @@ def read(question: str, context: str) -> Span | None:
     question = clean_question(question, settings.max_question_chars)
     if not context.strip():
         raise ValueError("the context is empty")
-    reader = load_reader(settings.reader_model, settings.max_answer_tokens, settings.threads)
+    reader = settings_reader(settings)
     span = reader.read_contexts(question, [context])[0]
     return span if span is not None and span.score >= settings.min_answer_score else None

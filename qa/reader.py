@@ -14,6 +14,20 @@ from qa.types import Passage, Span
 logger = logging.getLogger(__name__)
 
 
+PRECISIONS = ("fp32", "bf16", "int8")
+
+
+def quantize_int8(model: Any) -> Any:
+    """Dynamic int8 quantisation of the Linear layers (weights int8, activations quantised on the fly)."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao points at torchao; the dynamic path still works and is tested
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
 class Reader(Protocol):
     """What the pipeline needs from a reader: the best span in each passage (may be fewer spans)."""
 
@@ -64,6 +78,7 @@ class TransformersReader:
         stride: int = 128,
         max_question_tokens: int = 64,
         threads: int = 0,
+        precision: str = "fp32",
     ) -> None:
         import torch
         from transformers import AutoModelForQuestionAnswering, AutoTokenizer
@@ -81,7 +96,10 @@ class TransformersReader:
         )
         if any("qa_outputs" in key for key in info.get("missing_keys", ())):
             raise ValueError(f"{model_dir} has no trained span head (qa_outputs); it is not a reader")
-        self.model = model.eval()
+        if precision not in PRECISIONS:
+            raise ValueError(f"reader precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
+        self.precision = precision
+        self.model = quantize_int8(model.eval()) if precision == "int8" else model.eval()
         self.max_answer_tokens = max_answer_tokens
         self.max_length = max_length
         self.stride = stride
@@ -136,7 +154,7 @@ class TransformersReader:
         import torch
 
         inputs = {k: enc[k] for k in ("input_ids", "attention_mask", "token_type_ids") if k in enc}
-        with torch.inference_mode():
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"):
             out = self.model(**inputs)
         return out.start_logits.float().numpy(), out.end_logits.float().numpy()
 

@@ -99,9 +99,9 @@ def predict(
     """
     from tqdm import tqdm
 
-    from qa.pipeline import load_reader
+    from qa.pipeline import settings_reader
 
-    reader = load_reader(settings.reader_model, settings.max_answer_tokens, settings.threads)
+    reader = settings_reader(settings)
     found: dict[str, tuple[str, float]] = {}
     began = time.perf_counter()
     ordered = sorted(questions, key=lambda q: len(q.context))  # similar lengths batch with little padding

