@@ -99,6 +99,7 @@ class TransformersReader:
         if precision not in PRECISIONS:
             raise ValueError(f"reader precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
         self.precision = precision
+        self.description = f"{Path(model_dir).name} reader, {precision}"
         self.model = quantize_int8(model.eval()) if precision == "int8" else model.eval()
         self.max_answer_tokens = max_answer_tokens
         self.max_length = max_length

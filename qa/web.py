@@ -69,7 +69,8 @@ def index_summary(qa: QA) -> str:
     rows = [
         f"**{m.counts.get('articles', 0)} articles, {m.counts.get('chunks', 0)} chunks** "
         f"built {m.created_at or 'unknown'} with `{m.embed_model}` ({m.faiss_index}); "
-        f"retrieval: {'dense + BM25' if qa.retriever.lexical is not None else 'dense'}",
+        f"retrieval: {'dense + BM25' if qa.retriever.lexical is not None else 'dense'}; "
+        f"{getattr(qa.reader, 'description', 'reader')}",
         "",
         *[f"- `{escape(a, True)}`" for a in articles],
     ]
