@@ -19,6 +19,7 @@ __all__ = ["QA", "answer", "choose_answer", "clean_question", "read", "retrieve"
 logger = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
+MAX_CONTEXT_CHARS = 200_000  # about 100 reader windows: a few seconds on two cores
 
 
 def clean_question(question: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
@@ -143,6 +144,8 @@ def read(question: str, context: str) -> Span | None:
     question = clean_question(question, settings.max_question_chars)
     if not context.strip():
         raise ValueError("the context is empty")
+    if len(context) > MAX_CONTEXT_CHARS:
+        raise ValueError(f"the context is too long ({len(context):,} characters; the limit is {MAX_CONTEXT_CHARS:,})")
     reader = settings_reader(settings)
     span = reader.read_contexts(question, [context])[0]
     return span if span is not None and span.score >= settings.min_answer_score else None

@@ -151,13 +151,18 @@ class TransformersReader:
             return_tensors="pt",
         )
 
-    def forward(self, enc: Any) -> tuple[np.ndarray, np.ndarray]:
+    def forward(self, enc: Any, batch: int = 32) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end logits of every window, in slices of `batch` windows to bound memory."""
         import torch
 
         inputs = {k: enc[k] for k in ("input_ids", "attention_mask", "token_type_ids") if k in enc}
+        starts, ends = [], []
         with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"):
-            out = self.model(**inputs)
-        return out.start_logits.float().numpy(), out.end_logits.float().numpy()
+            for lo in range(0, len(inputs["input_ids"]), batch):
+                out = self.model(**{k: v[lo : lo + batch] for k, v in inputs.items()})
+                starts.append(out.start_logits.float().numpy())
+                ends.append(out.end_logits.float().numpy())
+        return np.concatenate(starts), np.concatenate(ends)
 
     def decode_window(self, enc: Any, w: int, logits: tuple[np.ndarray, np.ndarray], context: str) -> Span | None:
         seq = enc.sequence_ids(w)

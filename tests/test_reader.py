@@ -130,3 +130,16 @@ def test_unknown_precision_is_refused() -> None:
 
     with pytest.raises(ValueError, match="precision must be one of"):
         TransformersReader(Settings().reader_model, precision="fp8")
+
+
+@pytest.mark.slow
+def test_long_contexts_are_read_in_windows_and_huge_ones_refused() -> None:
+    import qa
+
+    filler = "The weather was mild and the ferries ran on time. " * 150
+    context = filler + "The harbour master of Zeebrugge is Quentin Vandermeulen. " + filler
+    span = qa.read("Who is the harbour master of Zeebrugge?", context)
+    assert span is not None and "Vandermeulen" in span.text
+    assert context[span.start : span.end] == span.text
+    with pytest.raises(ValueError, match="too long"):
+        qa.read("Who?", "word " * 50_000)
