@@ -86,12 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_build(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
-    from qa.build import ensure_index, index_is_current
+    from qa.build import ensure_index, settings_index_is_current
 
     settings = replace(settings, seeds_dir=args.seeds, index_dir=args.out)
     if args.check:
-        chunking = {"chunk_words": settings.chunk_words, "overlap_words": settings.overlap_words}
-        current = index_is_current(args.out, args.seeds, embed_model=settings.embed_model, chunking=chunking)
+        current = settings_index_is_current(settings)
         print(f"index in {args.out} is {'up to date' if current else 'missing or stale'}")
         return 0 if current else 1
     with tqdm(total=0, desc="embedding chunks", unit="chunk", file=sys.stderr) as bar:

@@ -177,17 +177,19 @@ def library_versions() -> dict[str, str]:
     return out
 
 
+def settings_index_is_current(settings: Settings) -> bool:
+    """index_is_current for the folders, model and chunking that settings name."""
+    chunking = {"chunk_words": settings.chunk_words, "overlap_words": settings.overlap_words}
+    return index_is_current(settings.index_dir, settings.seeds_dir, embed_model=settings.embed_model, chunking=chunking)
+
+
 def ensure_index(
     settings: Settings, *, force: bool = False, progress: Callable[[int, int], None] | None = None
 ) -> Manifest | None:
     """Build settings.index_dir from settings.seeds_dir unless it is already current; None if it was."""
     from qa.embedding import SentenceTransformerEncoder
 
-    chunking = {"chunk_words": settings.chunk_words, "overlap_words": settings.overlap_words}
-    current = index_is_current(
-        settings.index_dir, settings.seeds_dir, embed_model=settings.embed_model, chunking=chunking
-    )
-    if current and not force:
+    if settings_index_is_current(settings) and not force:
         return None
     logger.info("building the index in %s from %s", settings.index_dir, settings.seeds_dir)
     return build_index(
