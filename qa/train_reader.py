@@ -38,6 +38,7 @@ class TrainConfig:
     out: str
     checkpoint_dir: str
     max_examples: int = 0  # questions to train on (0 = all)
+    skip_examples: int = 0  # leave out the first N shuffled questions (a continuation run seen them already)
     epochs: float = 1.0
     max_length: int = 256
     stride: int = 96
@@ -93,10 +94,11 @@ def load_examples(cfg: TrainConfig) -> list[Example]:
                 if others and rng.random() < cfg.negative_ratio:
                     negatives.append(Example(qa["question"], rng.choice(others), -1, ""))
     rng.shuffle(positives)
-    if cfg.max_examples:
-        keep = cfg.max_examples
+    if cfg.max_examples or cfg.skip_examples:
+        end = cfg.skip_examples + cfg.max_examples if cfg.max_examples else len(positives)
+        positives = positives[cfg.skip_examples : end]
+        keep = len(positives)
         negatives = rng.sample(negatives, min(len(negatives), int(keep * cfg.negative_ratio)))
-        positives = positives[:keep]
     examples = positives + negatives
     rng.shuffle(examples)
     return examples
@@ -241,7 +243,8 @@ def train(cfg: TrainConfig) -> None:
     features = featurize(examples, tokenizer, cfg)
     batches = all_batches(features, cfg)
     logger.info("%d examples -> %d windows -> %d steps", len(examples), len(features), len(batches))
-    model = AutoModelForQuestionAnswering.from_pretrained(cfg.base_model)
+    # fp32 master weights even when the base is our fp16 reader (a continuation run).
+    model = AutoModelForQuestionAnswering.from_pretrained(cfg.base_model, dtype=torch.float32)
     no_decay = ("bias", "LayerNorm.weight")
     groups = [
         {
@@ -320,6 +323,7 @@ def parse_args(argv: Sequence[str] | None = None) -> TrainConfig:
     p.add_argument("--checkpoint-dir", default=str(Path.home() / ".cache" / "qa-reader-train"))
     for name in (
         "max_examples",
+        "skip_examples",
         "max_length",
         "stride",
         "max_query_tokens",
