@@ -53,3 +53,17 @@ def metadata_bonus(question: str, chunk: Chunk) -> float:
     if chunk.outlet and re.search(rf"\b{re.escape(chunk.outlet)}\b", question, re.IGNORECASE):
         bonus += 0.5
     return bonus
+
+
+def strip_metadata(question: str, outlets: set[str]) -> str:
+    """The question without the dates and outlet names it uses to point at an article.
+
+    Those words pick the article (metadata_bonus does that); left in the query they also pull the article's
+    header chunk above the passage that holds the answer.
+    """
+    text = question
+    for pattern in (DAY_MONTH, MONTH_DAY, ISO):
+        text = pattern.sub(" ", text)
+    for outlet in sorted(outlets, key=len, reverse=True):
+        text = re.sub(rf"\b{re.escape(outlet)}\b", " ", text, flags=re.IGNORECASE)
+    return " ".join(text.split())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from qa.dates import metadata_bonus
+from typing import Any
+
+from qa.dates import metadata_bonus, strip_metadata
 from qa.embedding import Encoder
 from qa.index import IncompatibleIndexError, Index
 from qa.lexical import LexicalIndex
@@ -10,6 +12,7 @@ from qa.types import Passage
 
 RRF_K = 10  # reciprocal rank fusion constant; 10 beat the usual 60 on BEIR SciFact (benchmarks/scifact.py)
 WEIGHTS = (1.0, 1.0)  # dense, BM25
+CONTENT_DEPTH = 200  # how deep the second, metadata-free ranking looks for passages of a named article
 
 
 def fuse(
@@ -45,9 +48,25 @@ class Retriever:
         if self.lexical is None:
             return self.index.search(vector, k)
         n = max(k, self.candidates)
+        fused = self.fused_rows(question, vector, n)
+        chunks = self.index.chunks
+        if not any(metadata_bonus(question, chunks[row]) for row, _ in fused):
+            return [Passage(chunks[row], score) for row, score in fused[:k]]
+        # The question names an article by date or outlet: those words choose the article (the bonus below);
+        # the passage inside it is ranked by the rest of the question.
+        content = strip_metadata(question, {o for o in (chunks[row].outlet for row, _ in fused) if o})
+        if content and content != question:
+            # A deeper list, so that every chunk of a named article gets a content score, not just the top n.
+            deep = max(n, CONTENT_DEPTH)
+            by_content = dict(self.fused_rows(content, self.encoder.encode_queries([content])[0], deep))
+            fused = [(row, by_content.get(row, 0.0)) for row, _ in fused]
+        return rerank_by_metadata(question, [Passage(chunks[row], score) for row, score in fused], k)
+
+    def fused_rows(self, query: str, vector: Any, n: int) -> list[tuple[int, float]]:
+        """Dense and BM25 rankings of the query fused: (row, score) best first."""
         dense = [row for row, _ in self.index.search_rows(vector, n)]
-        sparse = [row for row, _ in self.lexical.search(question, n)]
-        return rerank_by_metadata(question, [Passage(self.index.chunks[r], s) for r, s in fuse([dense, sparse], n)], k)
+        sparse = [row for row, _ in self.lexical.search(query, n)] if self.lexical else []
+        return fuse([dense, sparse], n)
 
 
 def rerank_by_metadata(question: str, passages: list[Passage], k: int) -> list[Passage]:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from qa.dates import asks_for_latest, metadata_bonus, question_dates
-from qa.pipeline import choose_answer
-from qa.retriever import rerank_by_metadata
+from pathlib import Path
+
+from qa.dates import asks_for_latest, metadata_bonus, question_dates, strip_metadata
+from qa.index import Index
+from qa.pipeline import QA, choose_answer
+from qa.retriever import Retriever, rerank_by_metadata
 from qa.types import Chunk, Passage, Span
+from tests.conftest import HashingEncoder
 
 
 def chunk(article: str, outlet: str | None = None, date: str | None = None, date_text: str | None = None) -> Chunk:
@@ -48,3 +52,28 @@ def test_latest_question_prefers_the_newest_strong_answer() -> None:
     assert latest.text == "3,000" and [s.text for s in latest.alternatives] == ["5,000"]
     plain = choose_answer("How many migrants are in Calais?", [old, new], spans, 0.2)
     assert plain.text == "5,000"
+
+
+def test_strip_metadata_keeps_the_content_words() -> None:
+    question = "According to the Home Office statement of 2 July, how many migrants were in Calais?"
+    assert strip_metadata(question, {"Home Office", "Reuters"}) == (
+        "According to the statement of , how many migrants were in Calais?"
+    )
+    assert strip_metadata("What did Reuters report on August 3rd?", {"Reuters"}) == "What did report on ?"
+    assert strip_metadata("How many migrants?", {"Reuters"}) == "How many migrants?"
+
+
+def test_named_article_passages_are_ranked_by_content_not_by_its_header(fake_index_dir: Path) -> None:
+    """The date and outlet pick the Home Office article; the rest of the question picks the passage inside it."""
+    retriever = Retriever(Index.load(fake_index_dir), HashingEncoder())
+    question = "What did the Home Office say on 2 July about protective fencing at port access points?"
+    passages = retriever.retrieve(question, 3)
+    assert all(p.article_id == "004_23b41e1308167223.txt" for p in passages)
+    assert "Protective fencing" in passages[0].text
+    assert not passages[0].text.startswith("Home Office")
+
+
+def test_content_ranking_finds_the_passage_with_the_answer(real_qa: QA) -> None:
+    """With the real embedder: a dated question about a figure deep in the Home Office statement."""
+    passages = real_qa.retrieve("How many migrants did the Home Office say on 2 July were in Calais?", 5)
+    assert any("currently 3000 migrants" in " ".join(p.text.split()) for p in passages)
