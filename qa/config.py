@@ -25,7 +25,7 @@ class Settings:
     max_answer_tokens: int = 30
     max_question_chars: int = 1000
     threads: int = 0  # 0: torch's default
-    reader_precision: str = "fp32"  # fp32 | bf16 | int8 (see `python -m qa bench` and the README)
+    reader_precision: str = "auto"  # auto (bf16 on CPUs with native bf16, else fp32) | fp32 | bf16 | int8
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:

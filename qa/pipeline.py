@@ -110,7 +110,7 @@ class QA:
 
 @functools.cache
 def load_reader(
-    model_dir: Path, max_answer_tokens: int = 30, threads: int = 0, precision: str = "fp32"
+    model_dir: Path, max_answer_tokens: int = 30, threads: int = 0, precision: str = "auto"
 ) -> TransformersReader:
     """One reader per process, model folder and precision (shared by the default QA and qa.read)."""
     return TransformersReader(

@@ -14,7 +14,27 @@ from qa.types import Passage, Span
 logger = logging.getLogger(__name__)
 
 
-PRECISIONS = ("fp32", "bf16", "int8")
+PRECISIONS = ("auto", "fp32", "bf16", "int8")
+
+
+def cpu_has_bf16(cpuinfo: str | None = None) -> bool:
+    """Whether the CPU does bf16 arithmetic natively (AVX-512 BF16 or AMX); elsewhere bf16 is emulated and slow."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+    flags = set(cpuinfo.split())
+    return bool(flags & {"avx512_bf16", "amx_bf16"})
+
+
+def resolve_precision(precision: str, cpuinfo: str | None = None) -> str:
+    """'auto' -> bf16 where the CPU has native bf16 (same SQuAD F1 as fp32, about half the time), else fp32."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"reader precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
+    if precision != "auto":
+        return precision
+    return "bf16" if cpu_has_bf16(cpuinfo) else "fp32"
 
 
 def quantize_int8(model: Any) -> Any:
@@ -78,7 +98,7 @@ class TransformersReader:
         stride: int = 128,
         max_question_tokens: int = 64,
         threads: int = 0,
-        precision: str = "fp32",
+        precision: str = "auto",
     ) -> None:
         import torch
         from transformers import AutoModelForQuestionAnswering, AutoTokenizer
@@ -96,8 +116,7 @@ class TransformersReader:
         )
         if any("qa_outputs" in key for key in info.get("missing_keys", ())):
             raise ValueError(f"{model_dir} has no trained span head (qa_outputs); it is not a reader")
-        if precision not in PRECISIONS:
-            raise ValueError(f"reader precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
+        precision = resolve_precision(precision)
         self.precision = precision
         self.description = f"{Path(model_dir).name} reader, {precision}"
         self.model = quantize_int8(model.eval()) if precision == "int8" else model.eval()

@@ -143,3 +143,14 @@ def test_long_contexts_are_read_in_windows_and_huge_ones_refused() -> None:
     assert context[span.start : span.end] == span.text
     with pytest.raises(ValueError, match="too long"):
         qa.read("Who?", "word " * 50_000)
+
+
+def test_auto_precision_uses_bf16_only_where_the_cpu_has_it() -> None:
+    from qa.reader import resolve_precision
+
+    assert resolve_precision("auto", "flags : fpu sse2 avx512f avx512_bf16 avx512_vnni") == "bf16"
+    assert resolve_precision("auto", "flags : fpu sse2 amx_bf16 amx_tile") == "bf16"
+    assert resolve_precision("auto", "flags : fpu sse2 avx2 avx512f") == "fp32"
+    assert resolve_precision("int8", "flags : avx512_bf16") == "int8"
+    with pytest.raises(ValueError, match="precision must be one of"):
+        resolve_precision("fp8", "")
