@@ -49,7 +49,7 @@ def main() -> None:
         began = time.perf_counter()
         index = faiss.index_factory(384, structure, faiss.METRIC_INNER_PRODUCT)
         if not index.is_trained:
-            index.train(data[rng.permutation(args.n)[: 32 * 4096]])
+            index.train(data[rng.permutation(args.n)[: 40 * 4096]])
         index.add(data)
         build = time.perf_counter() - began
         ram = faiss.serialize_index(index).nbytes / 2**20

@@ -102,7 +102,7 @@ def new_faiss_index(structure: str, dim: int, train: np.ndarray) -> Any:
 
     inner = faiss.index_factory(dim, structure.removeprefix("IDMap2,"), faiss.METRIC_INNER_PRODUCT)
     if not inner.is_trained:
-        sample = train[np.random.default_rng(0).permutation(len(train))[: 32 * 4096]]
+        sample = train[np.random.default_rng(0).permutation(len(train))[: 40 * 4096]]
         inner.train(sample)
     index = faiss.IndexIDMap2(inner)
     if structure != "IDMap2,Flat":
