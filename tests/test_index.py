@@ -189,3 +189,16 @@ def test_build_switches_to_ivf_past_the_flat_limit(seeds_copy: Path, tmp_path: P
     assert manifest.faiss_index.startswith("IDMap2,IVF")
     index = Index.load(tmp_path / "idx")
     assert len(index.search(HashingEncoder().encode_queries(["Calais mayor"])[0], 5)) == 5
+
+
+def test_bf16_embedding_matches_fp32() -> None:
+    """The encoder autocasts to bf16 where the CPU has it; its vectors must stay interchangeable with fp32's."""
+    import numpy as np
+
+    from qa.embedding import SentenceTransformerEncoder
+
+    texts = ["France's interior minister met Theresa May in Calais.", "How many migrants are in Calais?"]
+    fp32 = SentenceTransformerEncoder(bf16=False).encode_passages(texts)
+    bf16 = SentenceTransformerEncoder(bf16=True).encode_passages(texts)
+    assert fp32.shape == bf16.shape == (2, 384)
+    assert np.all(np.sum(fp32 * bf16, axis=1) > 0.995)

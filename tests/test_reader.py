@@ -146,7 +146,7 @@ def test_long_contexts_are_read_in_windows_and_huge_ones_refused() -> None:
 
 
 def test_auto_precision_uses_bf16_only_where_the_cpu_has_it() -> None:
-    from qa.reader import resolve_precision
+    from qa.hardware import resolve_precision
 
     assert resolve_precision("auto", "flags : fpu sse2 avx512f avx512_bf16 avx512_vnni") == "bf16"
     assert resolve_precision("auto", "flags : fpu sse2 amx_bf16 amx_tile") == "bf16"
