@@ -15,7 +15,7 @@ import time
 import faiss
 import numpy as np
 
-from qa.index import choose_structure
+from qa.index import IVF_TRAIN_POINTS, choose_structure
 
 
 def normalise(x: np.ndarray) -> np.ndarray:
@@ -49,7 +49,7 @@ def main() -> None:
         began = time.perf_counter()
         index = faiss.index_factory(384, structure, faiss.METRIC_INNER_PRODUCT)
         if not index.is_trained:
-            index.train(data[rng.permutation(args.n)[: 40 * 4096]])
+            index.train(data[rng.permutation(args.n)[:IVF_TRAIN_POINTS]])
         index.add(data)
         build = time.perf_counter() - began
         ram = faiss.serialize_index(index).nbytes / 2**20

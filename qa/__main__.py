@@ -11,6 +11,7 @@ from pathlib import Path
 
 from qa.config import Settings
 from qa.corpus import CorpusError
+from qa.hardware import PRECISIONS
 from qa.index import IncompatibleIndexError, MissingIndexError
 
 logger = logging.getLogger("qa")
@@ -36,9 +37,7 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
     ev.add_argument("-k", type=int, default=settings.top_k)
     ev.add_argument("--json", action="store_true")
     ev.add_argument("-v", "--verbose", action="store_true", help="a row per question")
-    ev.add_argument(
-        "--precision", choices=("auto", "fp32", "bf16", "int8"), help="reader arithmetic (default: settings)"
-    )
+    ev.add_argument("--precision", choices=PRECISIONS, help="reader arithmetic (default: settings)")
     ev.add_argument("--index", type=Path, default=settings.index_dir)
     bench = commands.add_parser("bench", help="cold start, per-stage latency, reader cost, build throughput")
     bench.add_argument("-k", type=int, default=settings.top_k)
@@ -49,9 +48,7 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
     squad.add_argument("--predictions", type=Path, help="score this predictions JSON instead of running the reader")
     squad.add_argument("--threshold", type=float, default=None, help="abstention threshold (default: the app's)")
     squad.add_argument("--sweep", action="store_true", help="also print a threshold sweep and a reliability table")
-    squad.add_argument(
-        "--precision", choices=("auto", "fp32", "bf16", "int8"), help="reader arithmetic (default: settings)"
-    )
+    squad.add_argument("--precision", choices=PRECISIONS, help="reader arithmetic (default: settings)")
     return p
 
 

@@ -86,6 +86,7 @@ def chunk_to_json(chunk: Chunk, vid: int) -> str:
 
 
 FLAT_MAX_CHUNKS = 200_000  # exact search stays under ~20 ms on two cores up to about here
+IVF_TRAIN_POINTS = 40 * 4096  # faiss wants about 39 training points per list; 4096 lists at most
 
 
 def choose_structure(n_chunks: int, flat_max: int = FLAT_MAX_CHUNKS) -> str:
@@ -102,7 +103,7 @@ def new_faiss_index(structure: str, dim: int, train: np.ndarray) -> Any:
 
     inner = faiss.index_factory(dim, structure.removeprefix("IDMap2,"), faiss.METRIC_INNER_PRODUCT)
     if not inner.is_trained:
-        sample = train[np.random.default_rng(0).permutation(len(train))[: 40 * 4096]]
+        sample = train[np.random.default_rng(0).permutation(len(train))[:IVF_TRAIN_POINTS]]
         inner.train(sample)
     index = faiss.IndexIDMap2(inner)
     if structure != "IDMap2,Flat":
