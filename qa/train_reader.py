@@ -44,6 +44,7 @@ class TrainConfig:
     stride: int = 96
     max_query_tokens: int = 64
     negative_ratio: float = 0.3  # in-article no-answer paragraphs per question
+    hard_negative_ratio: float = 0.0  # the question's own paragraph with the answer's sentences cut out
     learning_rate: float = 1e-4
     weight_decay: float = 0.01
     warmup_fraction: float = 0.06
@@ -73,8 +74,25 @@ def approximate_ids(provenance: str | None) -> set[str]:
         return {row["id"] for row in rows if row["method"] in APPROXIMATE_OFFSET_METHODS}
 
 
+def without_answer(context: str, answers: Sequence[str]) -> str | None:
+    """The paragraph minus every sentence that holds an answer: on topic, sharing the question's words, yet
+    unanswerable (like SQuAD v2's questions). None when under two sentences are left or an answer survives elsewhere."""
+    from qa.chunking import split_sentences
+
+    keep = [
+        context[a:b]
+        for a, b in split_sentences(context, 0, len(context))
+        if not any(x in context[a:b] for x in answers)
+    ]
+    rest = " ".join(keep)
+    if len(keep) < 2 or any(x.lower() in rest.lower() for x in answers):
+        return None
+    return rest
+
+
 def load_examples(cfg: TrainConfig) -> list[Example]:
-    """SQuAD positives plus negatives: the question paired with another paragraph of its article."""
+    """SQuAD positives plus negatives: the question paired with another paragraph of its article, and (hard
+    negatives) with its own paragraph once the answer's sentences are cut out."""
     opener = gzip.open if cfg.data.endswith(".gz") else open
     with opener(cfg.data, "rt", encoding="utf-8") as handle:
         squad = json.load(handle)["data"]
@@ -82,6 +100,8 @@ def load_examples(cfg: TrainConfig) -> list[Example]:
     rng = random.Random(cfg.seed)
     positives: list[Example] = []
     negatives: list[Example] = []
+    hard: list[Example] = []
+    hard_rng = random.Random(cfg.seed + 1)  # its own stream: runs without hard negatives keep their order
     for article in squad:
         contexts = [p["context"] for p in article["paragraphs"]]
         for para in article["paragraphs"]:
@@ -93,13 +113,18 @@ def load_examples(cfg: TrainConfig) -> list[Example]:
                 others = [c for c in contexts if ans["text"] not in c]
                 if others and rng.random() < cfg.negative_ratio:
                     negatives.append(Example(qa["question"], rng.choice(others), -1, ""))
+                if cfg.hard_negative_ratio and hard_rng.random() < cfg.hard_negative_ratio:
+                    rest = without_answer(para["context"], [a["text"] for a in qa["answers"]])
+                    if rest:
+                        hard.append(Example(qa["question"], rest, -1, ""))
     rng.shuffle(positives)
     if cfg.max_examples or cfg.skip_examples:
         end = cfg.skip_examples + cfg.max_examples if cfg.max_examples else len(positives)
         positives = positives[cfg.skip_examples : end]
         keep = len(positives)
         negatives = rng.sample(negatives, min(len(negatives), int(keep * cfg.negative_ratio)))
-    examples = positives + negatives
+        hard = hard_rng.sample(hard, min(len(hard), int(keep * cfg.hard_negative_ratio)))
+    examples = positives + negatives + hard
     rng.shuffle(examples)
     return examples
 
@@ -333,7 +358,7 @@ def parse_args(argv: Sequence[str] | None = None) -> TrainConfig:
         "save_every",
     ):
         p.add_argument("--" + name.replace("_", "-"), type=int, default=getattr(d, name))
-    for name in ("epochs", "negative_ratio", "learning_rate", "weight_decay", "warmup_fraction"):
+    for name in ("epochs", "negative_ratio", "hard_negative_ratio", "learning_rate", "weight_decay", "warmup_fraction"):
         p.add_argument("--" + name.replace("_", "-"), type=float, default=getattr(d, name))
     p.add_argument("--no-bf16", dest="bf16", action="store_false")
     args = vars(p.parse_args(argv))

@@ -14,14 +14,14 @@ from qa.train_reader import TrainConfig, all_batches, featurize, load_examples, 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def squad_file(tmp_path: Path, questions: int = 40) -> Path:
+def squad_file(tmp_path: Path, questions: int = 40, tail: str = "") -> Path:
     """A small SQuAD-shaped file: 4 paragraphs per article, each answer a word only its paragraph has."""
     data = []
     for a in range(questions // 4):
         paragraphs = []
         for p in range(4):
             word = f"alpha{a}x{p}"
-            context = f"Paragraph {p} of article {a}. The secret word is {word}, and nothing else matters here."
+            context = f"Paragraph {p} of article {a}. The secret word is {word}, and nothing else matters here." + tail
             paragraphs.append(
                 {
                     "context": context,
@@ -96,3 +96,26 @@ def test_parse_args_records_every_flag() -> None:
 def test_negative_ratio_is_respected(tmp_path: Path, ratio: float) -> None:
     examples = load_examples(config(squad_file(tmp_path), max_examples=20, negative_ratio=ratio))
     assert sum(e.answer_start < 0 for e in examples) == int(20 * ratio)
+
+
+def test_hard_negatives_are_the_own_paragraph_without_the_answer(tmp_path: Path) -> None:
+    path = squad_file(tmp_path, tail=" It ends here.")
+    plain = load_examples(config(path, negative_ratio=0.0))
+    examples = load_examples(config(path, negative_ratio=0.0, hard_negative_ratio=1.0))
+    hard = [e for e in examples if e.answer_start < 0]
+    assert len(hard) == 40 and {e for e in examples if e.answer_start >= 0} == set(plain)
+    for e in hard:
+        asked = e.question.split("paragraph ")[1].rstrip("?")
+        assert e.context.startswith(f"Paragraph {asked} of article ") and e.context.endswith(". It ends here.")
+        assert "alpha" not in e.context and "secret" not in e.context
+
+
+def test_without_answer_refuses_paragraphs_that_still_answer() -> None:
+    from qa.train_reader import without_answer
+
+    text = "Paris is big. The capital is Paris. It has a river. Rome is old."
+    assert without_answer(text, ["Rome"]) == "Paris is big. The capital is Paris. It has a river."
+    assert without_answer(text, ["Paris"]) == "It has a river. Rome is old."  # every answer sentence goes
+    assert without_answer("PARIS is big. The capital is Paris. Rome is old.", ["Paris"]) is None  # survives, cased
+    assert without_answer("One sentence about Rome.", ["Rome"]) is None  # nothing left to read
+    assert without_answer("Rome is old. Rome-lovers agree. Cats purr.", ["Rome"]) is None  # one sentence left
