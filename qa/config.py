@@ -26,6 +26,7 @@ class Settings:
     max_question_chars: int = 1000
     threads: int = 0  # 0: torch's default
     reader_precision: str = "auto"  # auto (bf16 on CPUs with native bf16, else fp32) | fp32 | bf16 | int8
+    answer_types: bool = True  # a "how many"/"how long" question only takes a span of that kind (qa.answer_types)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -44,4 +45,6 @@ class Settings:
             max_question_chars=int(env.get("QA_MAX_QUESTION_CHARS", d.max_question_chars)),
             threads=int(env.get("QA_THREADS", d.threads)),
             reader_precision=env.get("QA_READER_PRECISION", d.reader_precision),
+            answer_types=env.get("QA_ANSWER_TYPES", "1" if d.answer_types else "0").strip().lower()
+            not in {"0", "false", "no", "off"},
         )

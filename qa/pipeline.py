@@ -110,16 +110,26 @@ class QA:
 
 @functools.cache
 def load_reader(
-    model_dir: Path, max_answer_tokens: int = 30, threads: int = 0, precision: str = "auto"
+    model_dir: Path, max_answer_tokens: int = 30, threads: int = 0, precision: str = "auto", answer_types: bool = True
 ) -> TransformersReader:
     """One reader per process, model folder and precision (shared by the default QA and qa.read)."""
     return TransformersReader(
-        Path(model_dir), max_answer_tokens=max_answer_tokens, threads=threads, precision=precision
+        Path(model_dir),
+        max_answer_tokens=max_answer_tokens,
+        threads=threads,
+        precision=precision,
+        answer_types=answer_types,
     )
 
 
 def settings_reader(settings: Settings) -> TransformersReader:
-    return load_reader(settings.reader_model, settings.max_answer_tokens, settings.threads, settings.reader_precision)
+    return load_reader(
+        settings.reader_model,
+        settings.max_answer_tokens,
+        settings.threads,
+        settings.reader_precision,
+        settings.answer_types,
+    )
 
 
 @functools.cache

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
+from qa.answer_types import span_filter
 from qa.hardware import resolve_precision
 from qa.types import Passage, Span
 
 logger = logging.getLogger(__name__)
+
+SPAN_CANDIDATES = 20  # spans per window a typed question may look through for one of the kind it asks for
 
 
 def quantize_int8(model: Any) -> Any:
@@ -37,18 +40,23 @@ def softmax(x: np.ndarray) -> np.ndarray:
     return e / e.sum()
 
 
-def best_span(
-    start_logits: np.ndarray, end_logits: np.ndarray, context_mask: np.ndarray, max_answer_tokens: int
-) -> tuple[int, int, float] | None:
-    """Best (start, end, probability) with start <= end < start + max_answer_tokens inside the context.
+def ranked_spans(
+    start_logits: np.ndarray,
+    end_logits: np.ndarray,
+    context_mask: np.ndarray,
+    max_answer_tokens: int,
+    limit: int = 1,
+) -> list[tuple[int, int, float]]:
+    """The `limit` best (start, end, probability), best first, with start <= end < start + max_answer_tokens
+    inside the context.
 
     Probabilities are softmaxes over the context tokens plus position 0 ([CLS], the no-answer slot), so a
     window the model thinks holds no answer gives every span a low score. Start and end are scored jointly,
-    never by independent argmaxes. Returns None when the mask selects no token.
+    never by independent argmaxes. Empty when the mask selects no token.
     """
     mask = np.asarray(context_mask, dtype=bool).copy()
     if not mask.any():
-        return None
+        return []
     allowed = mask.copy()
     allowed[0] = True
     p_start = np.where(allowed, softmax(np.where(allowed, start_logits, -np.inf)), 0.0)
@@ -58,10 +66,20 @@ def best_span(
     n = len(mask)
     joint = np.outer(p_start, p_end)
     valid = np.triu(np.ones((n, n), dtype=bool)) & ~np.triu(np.ones((n, n), dtype=bool), k=max_answer_tokens)
-    joint = np.where(valid, joint, -1.0)
-    flat = int(np.argmax(joint))
-    s, e = divmod(flat, n)
-    return s, e, float(joint[s, e])
+    valid &= np.outer(mask, mask)
+    flat = np.where(valid, joint, -1.0).ravel()
+    count = min(limit, int(valid.sum()))
+    top = np.argpartition(-flat, count - 1)[:count] if count < flat.size else np.arange(flat.size)
+    top = top[np.argsort(-flat[top], kind="stable")][:count]
+    return [(int(i) // n, int(i) % n, float(flat[i])) for i in top]
+
+
+def best_span(
+    start_logits: np.ndarray, end_logits: np.ndarray, context_mask: np.ndarray, max_answer_tokens: int
+) -> tuple[int, int, float] | None:
+    """The single best span of ranked_spans, or None when the mask selects no token."""
+    found = ranked_spans(start_logits, end_logits, context_mask, max_answer_tokens)
+    return found[0] if found else None
 
 
 class TransformersReader:
@@ -77,7 +95,9 @@ class TransformersReader:
         max_question_tokens: int = 64,
         threads: int = 0,
         precision: str = "auto",
+        answer_types: bool = True,
     ) -> None:
+        """answer_types: skip spans of the wrong kind (qa.answer_types), e.g. a word where "how many" wants a number."""
         import torch
         from transformers import AutoModelForQuestionAnswering, AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -102,6 +122,7 @@ class TransformersReader:
         self.max_length = max_length
         self.stride = stride
         self.max_question_tokens = max_question_tokens
+        self.answer_types = answer_types
 
     def read(self, question: str, passages: Sequence[Passage]) -> list[Span]:
         """The best span of each passage, offsets into passage.text, passage attached."""
@@ -122,9 +143,10 @@ class TransformersReader:
             return []
         enc = self.encode(questions, contexts)
         logits = self.forward(enc)
+        filters = {q: span_filter(q) if self.answer_types else None for q in set(questions)}
         best: list[Span | None] = [None] * len(contexts)
         for w, ctx_i in enumerate(enc["overflow_to_sample_mapping"]):
-            span = self.decode_window(enc, w, logits, contexts[ctx_i])
+            span = self.decode_window(enc, w, logits, contexts[ctx_i], filters[questions[ctx_i]])
             current = best[ctx_i]
             if span is not None and (current is None or span.score > current.score):
                 best[ctx_i] = span
@@ -161,13 +183,21 @@ class TransformersReader:
                 ends.append(out.end_logits.float().numpy())
         return np.concatenate(starts), np.concatenate(ends)
 
-    def decode_window(self, enc: Any, w: int, logits: tuple[np.ndarray, np.ndarray], context: str) -> Span | None:
+    def decode_window(
+        self,
+        enc: Any,
+        w: int,
+        logits: tuple[np.ndarray, np.ndarray],
+        context: str,
+        accept: Callable[[str], bool] | None = None,
+    ) -> Span | None:
+        """The window's best span that `accept` takes (among its SPAN_CANDIDATES best; None if none is)."""
         seq = enc.sequence_ids(w)
         mask = np.array([s == 1 for s in seq], dtype=bool)
-        found = best_span(logits[0][w], logits[1][w], mask, self.max_answer_tokens)
-        if found is None:
-            return None
-        s, e, score = found
+        limit = 1 if accept is None else SPAN_CANDIDATES
         offsets = enc["offset_mapping"][w]
-        start, end = int(offsets[s][0]), int(offsets[e][1])
-        return Span(context[start:end], start, end, score)
+        for s, e, score in ranked_spans(logits[0][w], logits[1][w], mask, self.max_answer_tokens, limit):
+            start, end = int(offsets[s][0]), int(offsets[e][1])
+            if accept is None or accept(context[start:end]):
+                return Span(context[start:end], start, end, score)
+        return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qa.reader import best_span
+from qa.reader import best_span, ranked_spans
 
 NEG = -1e4
 
@@ -63,6 +63,20 @@ def test_no_answer_mass_on_cls_lowers_the_score() -> None:
 
 def test_an_empty_context_gives_none() -> None:
     assert best_span(np.zeros(3), np.zeros(3), np.zeros(3, dtype=bool), 5) is None
+    assert ranked_spans(np.zeros(3), np.zeros(3), np.zeros(3, dtype=bool), 5, limit=4) == []
+
+
+def test_ranked_spans_are_valid_distinct_and_best_first() -> None:
+    mask = np.array([0, 0, 1, 1, 1, 1, 1, 0], dtype=bool)
+    start = logits(8, {2: 4.0, 3: 3.0, 5: 1.0})
+    end = logits(8, {3: 4.0, 6: 2.0})
+    spans = ranked_spans(start, end, mask, max_answer_tokens=3, limit=50)
+    assert spans[0][:2] == best_span(start, end, mask, 3)[:2]  # type: ignore[index]
+    scores = [p for _, _, p in spans]
+    assert scores == sorted(scores, reverse=True)
+    assert len({(s, e) for s, e, _ in spans}) == len(spans) == 12  # every start<=end<start+3 within tokens 2..6
+    assert all(mask[s] and mask[e] and 0 <= e - s < 3 for s, e, _ in spans)
+    assert [x[:2] for x in ranked_spans(start, end, mask, 3, limit=2)] == [x[:2] for x in spans[:2]]
 
 
 @pytest.mark.slow
@@ -83,6 +97,25 @@ def test_shipped_reader_abstains_when_the_context_does_not_say() -> None:
 
     context = "The weather in Calais was sunny on Tuesday, and the ferries ran on time."
     assert qa.read("Who won the 1998 football World Cup final?", context) is None
+
+
+@pytest.mark.slow
+def test_shipped_reader_answers_how_many_with_a_number() -> None:
+    import dataclasses
+
+    from qa.config import Settings
+    from qa.pipeline import settings_reader
+
+    question = "How long is the tunnel?"
+    context = "Thousands of migrants walk through the tunnel, and over the past weeks the police have been busy."
+    typed = settings_reader(Settings())
+    untyped = settings_reader(dataclasses.replace(Settings(), answer_types=False))
+    wrong = untyped.read_contexts(question, [context])[0]
+    assert wrong is not None and not any(ch.isdigit() for ch in wrong.text)  # the bare reader offers a non-length
+    found = typed.read_contexts(question, [context])[0]
+    assert found is None or found.score < wrong.score
+    measured = typed.read_contexts(question, [context + " The tunnel is 50 km long."])[0]
+    assert measured is not None and "50" in measured.text
 
 
 @pytest.mark.slow
