@@ -1,6 +1,7 @@
 """Retrieval on BEIR SciFact (test qrels): nDCG@10 and recall@100 of dense, BM25 and their fusion.
 
     python -m benchmarks.scifact [--data ../shared/data/public/beir-scifact] [--cache /tmp/scifact.npy]
+        [--backend torch|onnx-int8]
 
 Data nobody here wrote: it checks that the hybrid retriever beats both of its parts. Not run in CI.
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.embedding import SentenceTransformerEncoder
+from qa.embedding import EMBED_BACKENDS, load_encoder
 from qa.lexical import LexicalIndex
 from qa.retriever import fuse
 from qa.types import Chunk
@@ -31,7 +32,8 @@ def ndcg_at_10(ranked: list[str], relevant: dict[str, int]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=Path("../shared/data/public/beir-scifact"))
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/scifact-minilm.npy"))
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/scifact-minilm.npy"), help="vectors (per backend!)")
+    parser.add_argument("--backend", choices=EMBED_BACKENDS, default="torch")
     args = parser.parse_args()
     docs = [json.loads(line) for line in (args.data / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
     queries = {q["_id"]: q["text"] for q in map(json.loads, (args.data / "queries.jsonl").read_text().splitlines())}
@@ -40,7 +42,7 @@ def main() -> None:
         qid, did, rel = line.split("\t")
         qrels.setdefault(qid, {})[did] = int(rel)
     chunks = [Chunk(d["_id"], d["_id"], d["title"], d["text"], 0, len(d["text"])) for d in docs]
-    encoder = SentenceTransformerEncoder()
+    encoder = load_encoder("all-MiniLM-L6-v2", args.backend)
     began = time.perf_counter()
     if args.cache.is_file():
         vectors = np.load(args.cache)

@@ -35,8 +35,9 @@ COLD_START = (
 )
 BUILD = (
     "import resource, sys, time; from pathlib import Path; from qa.build import build_index; "
-    "from qa.embedding import SentenceTransformerEncoder; t = time.perf_counter(); "
-    "m = build_index(Path(sys.argv[1]), Path(sys.argv[2]), encoder=SentenceTransformerEncoder(), incremental=False); "
+    "from qa.config import Settings; from qa.embedding import settings_encoder; t = time.perf_counter(); "
+    "m = build_index(Path(sys.argv[1]), Path(sys.argv[2]), encoder=settings_encoder(Settings.from_env()), "
+    "incremental=False); "
     "print(m.counts['chunks'], time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
 )
 

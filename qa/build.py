@@ -180,14 +180,17 @@ def library_versions() -> dict[str, str]:
 def settings_index_is_current(settings: Settings) -> bool:
     """index_is_current for the folders, model and chunking that settings name."""
     chunking = {"chunk_words": settings.chunk_words, "overlap_words": settings.overlap_words}
-    return index_is_current(settings.index_dir, settings.seeds_dir, embed_model=settings.embed_model, chunking=chunking)
+    from qa.embedding import encoder_name
+
+    name = encoder_name(settings.embed_model, settings.embed_backend)
+    return index_is_current(settings.index_dir, settings.seeds_dir, embed_model=name, chunking=chunking)
 
 
 def ensure_index(
     settings: Settings, *, force: bool = False, progress: Callable[[int, int], None] | None = None
 ) -> Manifest | None:
     """Build settings.index_dir from settings.seeds_dir unless it is already current; None if it was."""
-    from qa.embedding import SentenceTransformerEncoder
+    from qa.embedding import settings_encoder
 
     if settings_index_is_current(settings) and not force:
         return None
@@ -195,7 +198,7 @@ def ensure_index(
     return build_index(
         settings.seeds_dir,
         settings.index_dir,
-        encoder=SentenceTransformerEncoder(settings.embed_model),
+        encoder=settings_encoder(settings),
         chunk_words=settings.chunk_words,
         overlap_words=settings.overlap_words,
         progress=progress,

