@@ -29,8 +29,8 @@ QUESTIONS = [
     "What did Cazeneuve ask his British counterpart for?",
 ]
 COLD_START = (
-    "import time, sys; t = time.perf_counter(); from qa import QA, Settings; "
-    "qa = QA.load(Settings(index_dir=__import__('pathlib').Path(sys.argv[1]))); "
+    "import time, sys; t = time.perf_counter(); from dataclasses import replace; from pathlib import Path; "
+    "from qa import QA, Settings; qa = QA.load(replace(Settings.from_env(), index_dir=Path(sys.argv[1]))); "
     "qa.answer('Who is the mayor of Calais?'); print(time.perf_counter() - t)"
 )
 BUILD = (

@@ -34,7 +34,8 @@ def test_onnx_vectors_agree_with_torch_in_input_order(cache: Path) -> None:
     assert np.all(same > 0.98), same  # measured 0.994-0.995
     cross = vectors @ torch_vectors.T  # each text is nearest its own torch vector: the order survived batching
     assert list(np.argmax(cross, axis=1)) == list(range(len(TEXTS)))
-    assert onnx.encode_queries([]).shape == (0, 384)
+    assert np.allclose(onnx.encode_queries(TEXTS), vectors, atol=1e-5)  # threads and batching change nothing
+    assert onnx.encode_queries([]).shape == (0, 384) and onnx.encode_passages([]).shape == (0, 384)
 
 
 @pytest.mark.slow
@@ -59,7 +60,7 @@ def test_an_index_built_by_one_backend_is_refused_by_the_other(cache: Path, tmp_
     manifest = ensure_index(onnx)
     assert manifest is not None and manifest.embed_model == "all-MiniLM-L6-v2 (onnx int8)"
     assert settings_index_is_current(onnx)
-    torch_settings = Settings(seeds_dir=seeds, index_dir=tmp_path / "idx")
+    torch_settings = Settings(seeds_dir=seeds, index_dir=tmp_path / "idx", embed_backend="torch")
     assert not settings_index_is_current(torch_settings)  # so the app rebuilds rather than mixing vectors
     with pytest.raises(IncompatibleIndexError):
         Retriever(Index.load(onnx.index_dir), load_encoder("all-MiniLM-L6-v2", "torch"))
