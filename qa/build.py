@@ -122,7 +122,7 @@ def build_index(
     encoder: Encoder,
     chunk_words: int = 120,
     overlap_words: int = 30,
-    batch_size: int = 64,
+    batch_size: int = 256,
     progress: Callable[[int, int], None] | None = None,
     incremental: bool = True,
     flat_max_chunks: int = FLAT_MAX_CHUNKS,

@@ -132,8 +132,9 @@ class OnnxInt8Encoder:
 
         if len(texts) < 2 or self.workers == 1:
             return self._stack([self._encode_one(t, self.query_session) for t in texts])
+        ids = self.tokenizer(list(texts), truncation=True, max_length=self.max_tokens)["input_ids"]  # one Rust call
         with ThreadPoolExecutor(self.workers) as pool:
-            return self._stack(list(pool.map(lambda t: self._encode_one(t, self.passage_session), texts)))
+            return self._stack(list(pool.map(lambda row: self._run(row, self.passage_session), ids)))
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._stack([self._encode_one(t, self.query_session) for t in texts])
@@ -142,8 +143,11 @@ class OnnxInt8Encoder:
         return np.stack(vectors).astype(np.float32) if vectors else np.zeros((0, self.dim), dtype=np.float32)
 
     def _encode_one(self, text: str, session: Any) -> np.ndarray:
-        enc = self.tokenizer(text, truncation=True, max_length=self.max_tokens, return_tensors="np")
-        ids = enc["input_ids"].astype(np.int64)
+        return self._run(self.tokenizer(text, truncation=True, max_length=self.max_tokens)["input_ids"], session)
+
+    def _run(self, token_ids: Sequence[int], session: Any) -> np.ndarray:
+        """One text's token ids -> its mean-pooled, unit-length vector."""
+        ids = np.asarray([token_ids], dtype=np.int64)
         tokens = session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0]
         pooled = tokens.mean(axis=0)
         return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
