@@ -25,14 +25,13 @@ SUFFIX = " (onnx int8)"  # appended to the model name in the manifest: its vecto
 
 def source_fingerprint(model_dir: Path) -> str:
     """A short hash of the weights and the library versions the export depends on."""
-    import onnxruntime
-    import torch
+    from importlib.metadata import version
 
     digest = hashlib.sha256()
     with (model_dir / "model.safetensors").open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    digest.update(f"{RECIPE} torch {torch.__version__} onnxruntime {onnxruntime.__version__}".encode())
+    digest.update(f"{RECIPE} torch {version('torch')} onnxruntime {version('onnxruntime')}".encode())
     return digest.hexdigest()[:16]
 
 
@@ -97,7 +96,7 @@ class OnnxInt8Encoder:
 
     def __init__(self, name: str = "all-MiniLM-L6-v2", *, cache_dir: Path, threads: int = 0) -> None:
         import onnxruntime as ort
-        from transformers import AutoTokenizer
+        from tokenizers import Tokenizer
 
         from qa.embedding import resolve_model_path
 
@@ -121,8 +120,11 @@ class OnnxInt8Encoder:
         self.workers = threads or cpu_count()
         self.query_session = session(self.workers)
         self.passage_session = session(1)  # run() is thread-safe: one call per worker at a time
-        self.tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+        # The Rust tokenizer alone: importing transformers (and torch with it) would cost a build 1.5 s.
         self.max_tokens = int(config.get("max_seq_length") or 256)
+        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tokenizer.enable_truncation(self.max_tokens)
+        self.tokenizer.no_padding()
         self.dim = int(json.loads((model_dir / "config.json").read_text(encoding="utf-8"))["hidden_size"])
         self.name = name + SUFFIX
         self.path = path
@@ -132,7 +134,7 @@ class OnnxInt8Encoder:
 
         if len(texts) < 2 or self.workers == 1:
             return self._stack([self._encode_one(t, self.query_session) for t in texts])
-        ids = self.tokenizer(list(texts), truncation=True, max_length=self.max_tokens)["input_ids"]  # one Rust call
+        ids = [e.ids for e in self.tokenizer.encode_batch(list(texts))]  # one call, parallel in Rust
         with ThreadPoolExecutor(self.workers) as pool:
             return self._stack(list(pool.map(lambda row: self._run(row, self.passage_session), ids)))
 
@@ -143,7 +145,7 @@ class OnnxInt8Encoder:
         return np.stack(vectors).astype(np.float32) if vectors else np.zeros((0, self.dim), dtype=np.float32)
 
     def _encode_one(self, text: str, session: Any) -> np.ndarray:
-        return self._run(self.tokenizer(text, truncation=True, max_length=self.max_tokens)["input_ids"], session)
+        return self._run(self.tokenizer.encode(text).ids, session)
 
     def _run(self, token_ids: Sequence[int], session: Any) -> np.ndarray:
         """One text's token ids -> its mean-pooled, unit-length vector."""
