@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from qa.bench import QUESTIONS, reader_window_cost, stage_latencies
 from qa.config import Settings
 
@@ -17,3 +19,13 @@ def test_stage_latencies_cover_every_stage_and_add_up(real_settings: Settings) -
 def test_reader_cost_is_measured_on_real_windows(real_settings: Settings) -> None:
     cost = reader_window_cost(real_settings)
     assert cost["ms_per_384_window"] > 0 and cost["ms_per_5_passages"] > 0
+
+
+def test_build_figures_come_from_a_real_build(tmp_path: Path) -> None:
+    from qa.bench import build_figures
+    from tests.conftest import SEEDS
+
+    figures = build_figures(SEEDS, tmp_path / "idx")
+    assert figures["chunks"] > 10 and (tmp_path / "idx" / "manifest.json").is_file()
+    assert figures["embed_chunks_per_s"] > figures["chunks_per_s"] > 0  # embedding is one part of the build
+    assert figures["peak_rss_mb"] > 50
