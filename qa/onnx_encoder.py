@@ -109,6 +109,9 @@ class OnnxInt8Encoder:
         if not path.is_file():
             logger.info("exporting %s to int8 ONNX (once): %s", name, path)
             export_int8(model_dir, path)
+            for stale in path.parent.glob(f"{Path(name).name}-*.onnx"):  # exports of older weights or versions
+                if stale != path:
+                    stale.unlink(missing_ok=True)
 
         def session(intra_op_threads: int) -> Any:
             options = ort.SessionOptions()

@@ -39,12 +39,15 @@ def test_onnx_vectors_agree_with_torch_in_input_order(cache: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_export_is_cached_and_reused(cache: Path) -> None:
-    first = load_encoder("all-MiniLM-L6-v2", "onnx-int8", cache_dir=cache)
+def test_the_export_is_cached_reused_and_replaces_older_ones(tmp_path: Path) -> None:
+    older = tmp_path / "all-MiniLM-L6-v2-0000000000000000.onnx"  # as if exported from other weights or versions
+    older.write_bytes(b"stale")
+    (tmp_path / "unrelated.onnx").write_bytes(b"kept")
+    first = load_encoder("all-MiniLM-L6-v2", "onnx-int8", cache_dir=tmp_path)
     stamp = first.path.stat().st_mtime_ns  # type: ignore[attr-defined]
-    again = load_encoder("all-MiniLM-L6-v2", "onnx-int8", cache_dir=cache)
+    again = load_encoder("all-MiniLM-L6-v2", "onnx-int8", cache_dir=tmp_path)
     assert again.path == first.path and again.path.stat().st_mtime_ns == stamp  # type: ignore[attr-defined]
-    assert [p.name for p in cache.iterdir()] == [first.path.name]  # type: ignore[attr-defined]  # no temp left
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([first.path.name, "unrelated.onnx"])  # type: ignore[attr-defined]
 
 
 @pytest.mark.slow
