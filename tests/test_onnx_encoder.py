@@ -73,3 +73,16 @@ def test_unknown_backend_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown embedding backend"):
         encoder_name("all-MiniLM-L6-v2", "tensorflow")
     assert encoder_name("all-MiniLM-L6-v2", "torch") == "all-MiniLM-L6-v2"
+
+
+@pytest.mark.slow
+def test_the_rust_tokenizer_gives_the_transformers_ids(cache: Path) -> None:
+    from transformers import AutoTokenizer
+
+    from qa.embedding import resolve_model_path
+
+    onnx = load_encoder("all-MiniLM-L6-v2", "onnx-int8", cache_dir=cache)
+    reference = AutoTokenizer.from_pretrained(str(resolve_model_path("all-MiniLM-L6-v2")))
+    for text in [*TEXTS, "Ünïcödé café — “quotes”, 2,000 migrants"]:
+        expected = reference(text, truncation=True, max_length=256)["input_ids"]
+        assert onnx.tokenizer.encode(text).ids == expected  # type: ignore[attr-defined]
