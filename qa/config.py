@@ -26,7 +26,7 @@ class Settings:
     min_answer_score: float = 0.2
     max_answer_tokens: int = 30
     max_question_chars: int = 1000
-    threads: int = 0  # 0: torch's default
+    threads: int = 0  # 0: torch's default for the reader, every available core for the ONNX embedder
     reader_precision: str = "auto"  # auto (bf16 on CPUs with native bf16, else fp32) | fp32 | bf16 | int8
     answer_types: bool = True  # a "how many"/"how long" question only takes a span of that kind (qa.answer_types)
 

@@ -25,3 +25,13 @@ def resolve_precision(precision: str, cpuinfo: str | None = None) -> str:
     if precision != "auto":
         return precision
     return "bf16" if cpu_has_bf16(cpuinfo) else "fp32"
+
+
+def cpu_count() -> int:
+    """Cores this process may run on (a container's affinity, not the host's core count)."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)

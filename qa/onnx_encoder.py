@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from qa.hardware import cpu_count
+
 logger = logging.getLogger(__name__)
 
 RECIPE = "onnx-int8-v2"  # bump when the export or quantisation below changes, so old caches are not reused
@@ -74,16 +76,6 @@ def export_int8(model_dir: Path, out: Path) -> None:
         int8 = Path(tmp) / "int8.onnx"
         quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True)
         int8.replace(out)
-
-
-def cpu_count() -> int:
-    """Cores this process may run on (a container's affinity, not the host's core count)."""
-    import os
-
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 class OnnxInt8Encoder:
