@@ -49,6 +49,13 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
     squad.add_argument("--threshold", type=float, default=None, help="abstention threshold (default: the app's)")
     squad.add_argument("--sweep", action="store_true", help="also print a threshold sweep and a reliability table")
     squad.add_argument("--precision", choices=PRECISIONS, help="reader arithmetic (default: settings)")
+    squad.add_argument(
+        "--distractors",
+        type=int,
+        default=0,
+        help="read each question with N more paragraphs of its article and answer as the app does"
+        " (with --sweep: at several support weights)",
+    )
     return p
 
 

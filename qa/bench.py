@@ -85,8 +85,10 @@ def stage_latencies(settings: Settings, questions: list[str], k: int) -> dict[st
         if r.lexical:
             times["bm25"].append(timed(r.lexical.search, q, r.candidates)[1])
         passages, ms_retrieve = timed(qa.search, q, k)
-        spans, ms_read = timed(qa.reader.read, q, passages)
-        _, ms_assemble = timed(choose_answer, q, passages, sorted(spans, key=lambda s: -s.score), qa.min_score)
+        spans, ms_read = timed(qa.reader.read, q, passages, qa.spans_per_passage)
+        _, ms_assemble = timed(
+            choose_answer, q, passages, sorted(spans, key=lambda s: -s.score), qa.min_score, qa.support_weight
+        )
         for stage, ms in (("retrieve", ms_retrieve), ("read", ms_read), ("assemble", ms_assemble)):
             times[stage].append(ms)
         times["total"].append(ms_retrieve + ms_read + ms_assemble)

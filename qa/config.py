@@ -29,6 +29,11 @@ class Settings:
     threads: int = 0  # 0: torch's default for the reader, every available core for the ONNX embedder
     reader_precision: str = "auto"  # auto (bf16 on CPUs with native bf16, else fp32) | fp32 | bf16 | int8
     answer_types: bool = True  # a "how many"/"how long" question only takes a span of that kind (qa.answer_types)
+    # Answer selection ranks the reader's spans_per_passage best spans of each passage by reader score x
+    # exp(support_weight * (coverage - 1)) (qa.support; 0 = reader score alone). Both chosen on SQuAD v1.1 dev
+    # with in-article distractors (`python -m qa eval-squad PATH --distractors 4 --sweep`), not on our questions.
+    support_weight: float = 4.0
+    spans_per_passage: int = 2
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -51,4 +56,6 @@ class Settings:
             reader_precision=env.get("QA_READER_PRECISION", d.reader_precision),
             answer_types=env.get("QA_ANSWER_TYPES", "1" if d.answer_types else "0").strip().lower()
             not in {"0", "false", "no", "off"},
+            support_weight=float(env.get("QA_SUPPORT_WEIGHT", d.support_weight)),
+            spans_per_passage=int(env.get("QA_SPANS_PER_PASSAGE", d.spans_per_passage)),
         )

@@ -45,12 +45,16 @@ class QA:
         top_k: int = 5,
         min_score: float = 0.2,
         max_question_chars: int = MAX_QUESTION_CHARS,
+        support_weight: float = 0.0,
+        spans_per_passage: int = 1,
     ) -> None:
         self.retriever = retriever
         self.reader = reader
         self.top_k = top_k
         self.min_score = min_score
         self.max_question_chars = max_question_chars
+        self.support_weight = support_weight
+        self.spans_per_passage = spans_per_passage
 
     @classmethod
     def load(cls, settings: Settings | None = None) -> QA:
@@ -75,6 +79,8 @@ class QA:
             top_k=settings.top_k,
             min_score=settings.min_answer_score,
             max_question_chars=settings.max_question_chars,
+            support_weight=settings.support_weight,
+            spans_per_passage=settings.spans_per_passage,
         )
 
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
@@ -96,8 +102,8 @@ class QA:
         question = clean_question(question, self.max_question_chars)
         query = contextualise(question, [q[: self.max_question_chars] for q in history])
         passages = self.search(query, k)
-        spans = sorted(self.reader.read(question, passages), key=lambda s: s.score, reverse=True)
-        return choose_answer(question, passages, spans, self.min_score)
+        spans = sorted(self.reader.read(question, passages, self.spans_per_passage), key=lambda s: -s.score)
+        return choose_answer(question, passages, spans, self.min_score, self.support_weight)
 
     def reload(self, settings: Settings) -> None:
         """Swap in a freshly loaded index (after a rebuild) without reloading the models."""

@@ -30,9 +30,9 @@ def quantize_int8(model: Any) -> Any:
 
 
 class Reader(Protocol):
-    """What the pipeline needs from a reader: the best span in each passage (may be fewer spans)."""
+    """What the pipeline needs from a reader: the per_passage best spans in each passage (may be fewer)."""
 
-    def read(self, question: str, passages: Sequence[Passage]) -> list[Span]: ...
+    def read(self, question: str, passages: Sequence[Passage], per_passage: int = 1) -> list[Span]: ...
 
 
 def softmax(x: np.ndarray) -> np.ndarray:
@@ -124,13 +124,14 @@ class TransformersReader:
         self.max_question_tokens = max_question_tokens
         self.answer_types = answer_types
 
-    def read(self, question: str, passages: Sequence[Passage]) -> list[Span]:
-        """The best span of each passage, offsets into passage.text, passage attached."""
-        spans = self.read_contexts(question, [p.text for p in passages])
+    def read(self, question: str, passages: Sequence[Passage], per_passage: int = 1) -> list[Span]:
+        """The `per_passage` best spans of each passage (distinct offsets), offsets into passage.text, passage
+        attached. More than one lets answer selection weigh a passage's runner-up spans by other evidence."""
+        ranked = self.read_ranked([question] * len(passages), [p.text for p in passages], per_passage)
         return [
             Span(s.text, s.start, s.end, s.score, passage)
-            for s, passage in zip(spans, passages, strict=True)
-            if s is not None
+            for spans, passage in zip(ranked, passages, strict=True)
+            for s in spans
         ]
 
     def read_contexts(self, question: str, contexts: Sequence[str]) -> list[Span | None]:
@@ -139,18 +140,23 @@ class TransformersReader:
 
     def read_pairs(self, questions: Sequence[str], contexts: Sequence[str]) -> list[Span | None]:
         """Best span for each (question, context) pair, all windows in one forward pass."""
+        return [spans[0] if spans else None for spans in self.read_ranked(questions, contexts, 1)]
+
+    def read_ranked(self, questions: Sequence[str], contexts: Sequence[str], limit: int) -> list[list[Span]]:
+        """The `limit` best spans for each (question, context) pair, best first, over all of its windows (a span
+        that two overlapping windows both find counts once, with its better score); one forward pass."""
         if not contexts:
             return []
         enc = self.encode(questions, contexts)
         logits = self.forward(enc)
         filters = {q: span_filter(q) if self.answer_types else None for q in set(questions)}
-        best: list[Span | None] = [None] * len(contexts)
+        found: list[dict[tuple[int, int], Span]] = [{} for _ in contexts]
         for w, ctx_i in enumerate(enc["overflow_to_sample_mapping"]):
-            span = self.decode_window(enc, w, logits, contexts[ctx_i], filters[questions[ctx_i]])
-            current = best[ctx_i]
-            if span is not None and (current is None or span.score > current.score):
-                best[ctx_i] = span
-        return best
+            for span in self.decode_window(enc, w, logits, contexts[ctx_i], filters[questions[ctx_i]], limit):
+                known = found[ctx_i].get((span.start, span.end))
+                if known is None or span.score > known.score:
+                    found[ctx_i][(span.start, span.end)] = span
+        return [sorted(spans.values(), key=lambda s: -s.score)[:limit] for spans in found]
 
     def encode(self, questions: Sequence[str], contexts: Sequence[str]) -> Any:
         """Tokenise question/context pairs into strided windows (questions capped at max_question_tokens)."""
@@ -190,14 +196,19 @@ class TransformersReader:
         logits: tuple[np.ndarray, np.ndarray],
         context: str,
         accept: Callable[[str], bool] | None = None,
-    ) -> Span | None:
-        """The window's best span that `accept` takes (among its SPAN_CANDIDATES best; None if none is)."""
+        limit: int = 1,
+    ) -> list[Span]:
+        """The window's `limit` best spans that `accept` takes (looking through its SPAN_CANDIDATES best when
+        there is a filter), best first."""
         seq = enc.sequence_ids(w)
         mask = np.array([s == 1 for s in seq], dtype=bool)
-        limit = 1 if accept is None else SPAN_CANDIDATES
+        look = limit if accept is None else max(limit, SPAN_CANDIDATES)
         offsets = enc["offset_mapping"][w]
-        for s, e, score in ranked_spans(logits[0][w], logits[1][w], mask, self.max_answer_tokens, limit):
+        out: list[Span] = []
+        for s, e, score in ranked_spans(logits[0][w], logits[1][w], mask, self.max_answer_tokens, look):
             start, end = int(offsets[s][0]), int(offsets[e][1])
             if accept is None or accept(context[start:end]):
-                return Span(context[start:end], start, end, score)
-        return None
+                out.append(Span(context[start:end], start, end, score))
+                if len(out) == limit:
+                    break
+        return out

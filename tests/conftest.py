@@ -48,7 +48,7 @@ class HashingEncoder:
 class FirstSentenceReader:
     """Answers with each passage's first sentence, scored by the passage's retrieval score."""
 
-    def read(self, question: str, passages: Sequence[Passage]) -> list[Span]:
+    def read(self, question: str, passages: Sequence[Passage], per_passage: int = 1) -> list[Span]:
         spans = []
         for passage in passages:
             end = passage.text.find(".") + 1 or len(passage.text)

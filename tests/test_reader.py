@@ -187,3 +187,29 @@ def test_auto_precision_uses_bf16_only_where_the_cpu_has_it() -> None:
     assert resolve_precision("int8", "flags : avx512_bf16") == "int8"
     with pytest.raises(ValueError, match="precision must be one of"):
         resolve_precision("fp8", "")
+
+
+@pytest.mark.slow
+def test_shipped_reader_gives_the_best_spans_per_passage_best_first() -> None:
+    from qa.config import Settings
+    from qa.pipeline import settings_reader
+    from qa.types import Chunk, Passage
+
+    reader = settings_reader(Settings())
+    texts = [
+        "The mayor of Calais, Natacha Bouchart, spoke to MPs. Bernard Cazeneuve is France's interior minister.",
+        "Theresa May is Britain's Home Secretary.",
+    ]
+    passages = [Passage(Chunk(f"a{i}:0", f"a{i}", "t", t, 0, len(t)), 1.0) for i, t in enumerate(texts)]
+    question = "Who is France's interior minister?"
+    single = reader.read(question, passages)
+    ranked = reader.read(question, passages, per_passage=3)
+    assert [s.passage for s in single] == passages  # one per passage, as before
+    for p, best in zip(passages, single, strict=True):
+        mine = [s for s in ranked if s.passage == p]
+        assert 1 <= len(mine) <= 3
+        assert mine[0].text == best.text and mine[0].score == pytest.approx(best.score)
+        assert [s.score for s in mine] == sorted((s.score for s in mine), reverse=True)
+        assert len({(s.start, s.end) for s in mine}) == len(mine)
+        assert all(p.text[s.start : s.end] == s.text for s in mine)
+    assert "Cazeneuve" in single[0].text

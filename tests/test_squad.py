@@ -67,3 +67,19 @@ def test_shipped_reader_meets_its_floor_on_squad_dev_sample() -> None:
     result = score(sample, with_threshold(found, None))
     assert result["exact_match"] >= MIN_SAMPLE_EM, result
     assert result["f1"] >= MIN_SAMPLE_F1, result
+
+
+@needs_data
+@pytest.mark.slow
+def test_coverage_weighting_helps_when_paragraphs_compete() -> None:
+    """The first 200 v1.1 dev questions, each with 4 same-article distractor paragraphs (measured: F1 about 60
+    by reader score alone, about 65 with the shipped support weight)."""
+    from qa import Settings
+    from qa.squad import distractor_predictions
+
+    settings = Settings()
+    questions, found = distractor_predictions(V11, settings, 4, (0.0, settings.support_weight), 0.0, limit=200)
+    assert len(questions) == 200
+    alone = score(questions, found[0.0])["f1"]
+    weighted = score(questions, found[settings.support_weight])["f1"]
+    assert weighted >= alone + 2.0 and weighted >= 62.0, (alone, weighted)

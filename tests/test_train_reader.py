@@ -119,3 +119,14 @@ def test_without_answer_refuses_paragraphs_that_still_answer() -> None:
     assert without_answer("PARIS is big. The capital is Paris. Rome is old.", ["Paris"]) is None  # survives, cased
     assert without_answer("One sentence about Rome.", ["Rome"]) is None  # nothing left to read
     assert without_answer("Rome is old. Rome-lovers agree. Cats purr.", ["Rome"]) is None  # one sentence left
+
+
+def test_training_runs_on_a_gpu_only_when_there_is_one() -> None:
+    import torch
+
+    from qa.train_reader import parse_args, train_device
+
+    assert train_device("cpu") == torch.device("cpu")
+    assert train_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
+    assert parse_args(["--base-model", "x"]).device == "auto"
+    assert parse_args(["--base-model", "x", "--device", "cuda"]).device == "cuda"
