@@ -63,9 +63,16 @@ def ask(page, question: str) -> object:  # type: ignore[no-untyped-def]
 
 
 def upload(page, path: Path) -> str:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     page.get_by_role("tab", name="Articles").click()
-    page.locator("#upload input[type=file]").set_input_files(str(path))
-    page.locator("#upload").get_by_text(path.name).first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    chosen = page.locator("#upload").get_by_text(path.name).first
+    try:
+        page.locator("#upload input[type=file]").set_input_files(str(path))
+        chosen.wait_for(timeout=30_000)
+    except PlaywrightTimeoutError:  # seen once in many runs: the file chooser dropped the file; choose it again
+        page.locator("#upload input[type=file]").set_input_files(str(path))
+        chosen.wait_for(timeout=ANSWER_TIMEOUT_MS)
     page.locator("#add-articles").click()
     result = page.locator("#upload-result")
     result.get_by_text("added", exact=False).or_(result.get_by_text("refused", exact=False)).first.wait_for(
