@@ -54,6 +54,8 @@ class QA:
         self.min_score = min_score
         self.max_question_chars = max_question_chars
         self.support_weight = support_weight
+        if spans_per_passage < 1:
+            raise ValueError(f"spans_per_passage (QA_SPANS_PER_PASSAGE) must be >= 1, got {spans_per_passage}")
         self.spans_per_passage = spans_per_passage
 
     @classmethod

@@ -94,3 +94,10 @@ def test_a_byline_answers_a_who_reported_question() -> None:
     p = passage("a.txt", text)
     spans = [Span("James Regan", i, i + 11, 0.85, p), Span("Bernard Cazeneuve", 0, 17, 0.76, p)]
     assert choose_answer(question, [p], spans, 0.2, support_weight=4.0).text == "James Regan"
+
+
+def test_zero_spans_per_passage_is_refused_not_a_silent_abstention() -> None:
+    from qa.pipeline import QA
+
+    with pytest.raises(ValueError, match="QA_SPANS_PER_PASSAGE"):
+        QA(None, None, spans_per_passage=0)  # type: ignore[arg-type]
