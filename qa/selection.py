@@ -48,7 +48,7 @@ def candidates(spans: Sequence[Span], question: str = "") -> list[Candidate]:
         for score in per_article.values():
             miss *= 1.0 - score
         coverage = max((support(question, s.passage.text, s.start, s.end) for s in group if s.passage), default=0.0)
-        out.append(Candidate(tuple(group), 1.0 - miss, coverage if question else 0.0))
+        out.append(Candidate(tuple(group), 1.0 - miss, coverage))  # support() is 0 without a question
     return sorted(out, key=lambda c: -c.score)
 
 

@@ -12,6 +12,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from qa.config import Settings
 
@@ -49,6 +50,12 @@ class Question:
     answers: tuple[str, ...]  # empty: unanswerable (v2.0)
 
 
+def squad_question(qa: dict[str, Any], context: str) -> Question:
+    """One SQuAD qas entry on its paragraph; a v2.0 impossible question has no answers."""
+    answers = () if qa.get("is_impossible") else tuple(a["text"] for a in qa["answers"])
+    return Question(qa["id"], qa["question"], context, answers)
+
+
 def load_squad(path: Path) -> tuple[list[Question], bool]:
     """Questions in file order, and whether the file is v2.0 (has unanswerable questions)."""
     data = json.loads(path.read_text(encoding="utf-8"))["data"]
@@ -58,8 +65,7 @@ def load_squad(path: Path) -> tuple[list[Question], bool]:
         for para in article["paragraphs"]:
             for qa in para["qas"]:
                 v2 = v2 or "is_impossible" in qa
-                answers = () if qa.get("is_impossible") else tuple(a["text"] for a in qa["answers"])
-                out.append(Question(qa["id"], qa["question"], para["context"], answers))
+                out.append(squad_question(qa, para["context"]))
     return out, v2
 
 
@@ -170,8 +176,7 @@ def distractor_predictions(
                 for qa in para["qas"]:
                     if limit and len(questions) >= limit:
                         return questions, found
-                    answers = () if qa.get("is_impossible") else tuple(a["text"] for a in qa["answers"])
-                    questions.append(Question(qa["id"], qa["question"], para["context"], answers))
+                    questions.append(squad_question(qa, para["context"]))
                     rows = [r for r, _ in lexical.search(qa["question"], distractors + 1) if r != i][:distractors]
                     passages = [Passage(chunks[r], 0.0) for r in [i, *rows]]
                     spans = sorted(
