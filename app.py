@@ -7,7 +7,7 @@ import logging
 import os
 
 from qa import QA, Settings
-from qa.build import ensure_index
+from qa.loading import ensure_index
 from qa.web import build_demo
 
 

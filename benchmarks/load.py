@@ -19,7 +19,7 @@ import threading
 import time
 from pathlib import Path
 
-from qa.bench import QUESTIONS
+from qa.evaluation.bench import QUESTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 

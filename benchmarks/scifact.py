@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.embedding import EMBED_BACKENDS, load_encoder
+from qa.embedding import EMBED_BACKENDS
 from qa.lexical import LexicalIndex
+from qa.loading import load_encoder
 from qa.retriever import fuse
 from qa.types import Chunk
 

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from qa.config import Settings
 from qa.corpus import CorpusError
@@ -42,13 +43,44 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="cold start, per-stage latency, reader cost, build throughput")
     bench.add_argument("-k", type=int, default=settings.top_k)
     bench.add_argument("--corpus", type=Path, help="also time a full build of this folder of .txt articles")
-    squad = commands.add_parser("eval-squad", help="EM/F1 of the reader on a SQuAD v1.1 or v2.0 file")
+    bench.add_argument("--precision", choices=PRECISIONS, help="reader arithmetic (default: settings)")
+    squad = squad_parser(commands)
+    op = open_parser(commands)
+    for sub in (ev, squad, bench, op):
+        add_ablation_flags(sub)
+    return p
+
+
+def open_parser(commands: Any) -> argparse.ArgumentParser:
+    """`eval-open`: the whole system on SQuAD dev articles written as a corpus (qa.evaluation.open_corpus)."""
+    from qa.evaluation.squad import SPLITS
+
+    help_text = "SQuAD dev articles as a corpus, every question through qa.answer"
+    op: argparse.ArgumentParser = commands.add_parser("eval-open", help=help_text)
+    op.add_argument("path", type=Path, help="SQuAD v2.0 dev JSON")
+    op.add_argument("--split", choices=SPLITS, default="test")
+    op.add_argument("--sample", type=int, default=2000, help="a fixed sample of this many questions (0: all)")
+    op.add_argument("--limit", type=int, default=0, help="the first N of the sample only")
+    op.add_argument("--work", type=Path, default=Path(".cache") / "eval-open", help="where articles and index go")
+    op.add_argument("--sweep", action="store_true", help="also print a threshold sweep")
+    op.add_argument("--precision", choices=PRECISIONS, help="reader arithmetic (default: settings)")
+    return op
+
+
+def squad_parser(commands: Any) -> argparse.ArgumentParser:
+    """`eval-squad`: the reader alone on SQuAD, or answer selection with distractor paragraphs."""
+    from qa.evaluation.squad import SPLITS
+
+    help_text = "EM/F1 of the reader on a SQuAD v1.1 or v2.0 file"
+    squad: argparse.ArgumentParser = commands.add_parser("eval-squad", help=help_text)
     squad.add_argument("path", type=Path)
     squad.add_argument("--limit", type=int, default=0, help="first N questions only")
     squad.add_argument("--predictions", type=Path, help="score this predictions JSON instead of running the reader")
     squad.add_argument("--threshold", type=float, default=None, help="abstention threshold (default: the app's)")
     squad.add_argument("--sweep", action="store_true", help="also print a threshold sweep and a reliability table")
     squad.add_argument("--precision", choices=PRECISIONS, help="reader arithmetic (default: settings)")
+    squad.add_argument("--split", choices=SPLITS, help="only the articles of this split (split.json; dev = held out)")
+    squad.add_argument("--fit-calibration", type=Path, metavar="MODEL_DIR", help="fit the confidence; write it there")
     squad.add_argument(
         "--distractors",
         type=int,
@@ -56,7 +88,29 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
         help="read each question with N more paragraphs of its article and answer as the app does"
         " (with --sweep: at several support weights)",
     )
-    return p
+    return squad
+
+
+def add_ablation_flags(sub: argparse.ArgumentParser) -> None:
+    """Switches that measure a design choice against its absence; the app always runs the defaults."""
+    d = Settings()
+    group = sub.add_argument_group("ablations (measure a design choice; the app always uses the defaults)")
+    group.add_argument(
+        "--no-answer-types", dest="answer_types", action="store_false", help="let any span answer how many/how long"
+    )
+    group.add_argument("--support-weight", type=float, default=d.support_weight, help="0: the reader's score alone")
+    group.add_argument("--spans-per-passage", type=int, default=d.spans_per_passage)
+
+
+def measured_settings(args: argparse.Namespace, settings: Settings) -> Settings:
+    """settings with the command's --precision and ablation flags applied."""
+    return replace(
+        settings,
+        reader_precision=args.precision or settings.reader_precision,
+        answer_types=args.answer_types,
+        support_weight=args.support_weight,
+        spans_per_passage=args.spans_per_passage,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -70,21 +124,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "build":
             return run_build(args, settings)
         if args.command == "bench":
-            from qa.bench import run_bench
+            from qa.evaluation.bench import run_bench
 
-            return run_bench(args, settings)
+            return run_bench(args, measured_settings(args, settings))
         if args.command == "eval-squad":
-            from qa.squad import run_eval_squad
+            from qa.evaluation.squad import run_eval_squad
 
-            if args.precision:
-                settings = replace(settings, reader_precision=args.precision)
-            return run_eval_squad(args, settings)
+            return run_eval_squad(args, measured_settings(args, settings))
+        if args.command == "eval-open":
+            from qa.evaluation.open_corpus import run_eval_open
+
+            return run_eval_open(args, measured_settings(args, settings))
         if args.command == "eval":
-            from qa.evaluate import run_eval
+            from qa.evaluation.questions import run_eval
             from qa.pipeline import QA
 
-            precision = args.precision or settings.reader_precision
-            return run_eval(args, QA.load(replace(settings, index_dir=args.index, reader_precision=precision)))
+            return run_eval(args, QA.load(replace(measured_settings(args, settings), index_dir=args.index)))
         return run_query(args, replace(settings, index_dir=args.index))
     except EXPECTED_ERRORS as err:
         print(f"error: {err}", file=sys.stderr)
@@ -94,11 +149,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_build(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
-    from qa.build import ensure_index, settings_index_is_current
+    from qa.loading import ensure_index, index_is_current
 
     settings = replace(settings, seeds_dir=args.seeds, index_dir=args.out)
     if args.check:
-        current = settings_index_is_current(settings)
+        current = index_is_current(settings)
         print(f"index in {args.out} is {'up to date' if current else 'missing or stale'}")
         return 0 if current else 1
     with tqdm(total=0, desc="embedding chunks", unit="chunk", file=sys.stderr) as bar:

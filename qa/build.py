@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.chunking import chunk_article
+from qa.chunking import chunk_article, indexed_text
 from qa.config import Settings
 from qa.corpus import corpus_hashes, load_articles
 from qa.embedding import Encoder
@@ -64,11 +64,6 @@ def index_is_current(index_dir: Path, seeds_dir: Path, *, embed_model: str, chun
     )
 
 
-def embedding_text(chunk: Chunk) -> str:
-    """What the encoder sees: the headline gives every chunk of an article its topic."""
-    return f"{chunk.title}\n{chunk.text}"
-
-
 def previous_index(index_dir: Path, encoder: Encoder, chunking: dict[str, int]) -> Index | None:
     """The index already there, if it can donate vectors (same model, dimension and chunking)."""
     try:
@@ -109,7 +104,7 @@ def embed(
 ) -> np.ndarray:
     parts = []
     for lo in range(0, len(chunks), batch_size):
-        parts.append(encoder.encode_passages([embedding_text(c) for c in chunks[lo : lo + batch_size]]))
+        parts.append(encoder.encode_passages([indexed_text(c) for c in chunks[lo : lo + batch_size]]))
         if progress:
             progress(min(lo + batch_size, len(chunks)), len(chunks))
     return np.concatenate(parts) if parts else np.zeros((0, encoder.dim), dtype=np.float32)
@@ -120,8 +115,8 @@ def build_index(
     index_dir: Path,
     *,
     encoder: Encoder,
-    chunk_words: int = 120,
-    overlap_words: int = 30,
+    chunk_words: int = Settings.chunk_words,
+    overlap_words: int = Settings.overlap_words,
     batch_size: int = 256,
     progress: Callable[[int, int], None] | None = None,
     incremental: bool = True,
@@ -133,17 +128,10 @@ def build_index(
     articles, skipped = load_articles(seeds_dir)
     old = previous_index(index_dir, encoder, chunking) if incremental else None
     plan = plan_build(articles, hashes, old, chunking)
-    fresh = [c for c, v in zip(plan.chunks, plan.vids, strict=True) if not plan.reuse[v]]
-    fresh_vectors = embed(encoder, fresh, batch_size, progress)
-    vectors = np.zeros((len(plan.chunks), encoder.dim), dtype=np.float32)
-    new_rows = [i for i, v in enumerate(plan.vids) if not plan.reuse[v]]
-    old_rows = [i for i, v in enumerate(plan.vids) if plan.reuse[v]]
-    vectors[new_rows] = fresh_vectors
-    if old is not None and old_rows:
-        vectors[old_rows] = old.vectors([plan.vids[i] for i in old_rows])
+    vectors, embedded = plan_vectors(plan, old, encoder, batch_size, progress)
     report = {
-        "embedded_chunks": len(fresh),
-        "reused_chunks": len(old_rows),
+        "embedded_chunks": embedded,
+        "reused_chunks": len(plan.chunks) - embedded,
         "added": plan.added,
         "changed": plan.changed,
         "removed": plan.removed,
@@ -165,6 +153,21 @@ def build_index(
     return Index.from_vectors(vectors, plan.chunks, manifest, plan.vids).save(index_dir)
 
 
+def plan_vectors(
+    plan: Plan, old: Index | None, encoder: Encoder, batch_size: int, progress: Callable[[int, int], None] | None
+) -> tuple[np.ndarray, int]:
+    """Every planned chunk's vector, embedding only the chunks the previous index cannot donate; and how many
+    were embedded."""
+    fresh = [c for c, v in zip(plan.chunks, plan.vids, strict=True) if not plan.reuse[v]]
+    vectors = np.zeros((len(plan.chunks), encoder.dim), dtype=np.float32)
+    new_rows = [i for i, v in enumerate(plan.vids) if not plan.reuse[v]]
+    old_rows = [i for i, v in enumerate(plan.vids) if plan.reuse[v]]
+    vectors[new_rows] = embed(encoder, fresh, batch_size, progress)
+    if old is not None and old_rows:
+        vectors[old_rows] = old.vectors([plan.vids[i] for i in old_rows])
+    return vectors, len(fresh)
+
+
 def library_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -175,32 +178,3 @@ def library_versions() -> dict[str, str]:
         except PackageNotFoundError:
             continue
     return out
-
-
-def settings_index_is_current(settings: Settings) -> bool:
-    """index_is_current for the folders, model and chunking that settings name."""
-    chunking = {"chunk_words": settings.chunk_words, "overlap_words": settings.overlap_words}
-    from qa.embedding import encoder_name
-
-    name = encoder_name(settings.embed_model, settings.embed_backend)
-    return index_is_current(settings.index_dir, settings.seeds_dir, embed_model=name, chunking=chunking)
-
-
-def ensure_index(
-    settings: Settings, *, force: bool = False, progress: Callable[[int, int], None] | None = None
-) -> Manifest | None:
-    """Build settings.index_dir from settings.seeds_dir unless it is already current; None if it was."""
-    from qa.embedding import settings_encoder
-
-    if settings_index_is_current(settings) and not force:
-        return None
-    logger.info("building the index in %s from %s", settings.index_dir, settings.seeds_dir)
-    return build_index(
-        settings.seeds_dir,
-        settings.index_dir,
-        encoder=settings_encoder(settings),
-        chunk_words=settings.chunk_words,
-        overlap_words=settings.overlap_words,
-        progress=progress,
-        incremental=not force,
-    )

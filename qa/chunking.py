@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from qa.config import Settings
 from qa.types import Article, Chunk
 
 # A sentence ends at . ! ? (optionally closed by a quote or bracket) before whitespace and a capital,
@@ -47,7 +48,9 @@ def units(article: Article, max_words: int) -> list[tuple[int, int, int]]:
     return out
 
 
-def chunk_article(article: Article, *, chunk_words: int = 120, overlap_words: int = 30) -> list[Chunk]:
+def chunk_article(
+    article: Article, *, chunk_words: int = Settings.chunk_words, overlap_words: int = Settings.overlap_words
+) -> list[Chunk]:
     """Greedily pack whole sentences up to chunk_words; the next chunk repeats up to overlap_words."""
     if chunk_words < 1 or not 0 <= overlap_words < chunk_words:
         raise ValueError(
@@ -83,3 +86,8 @@ def chunk_article(article: Article, *, chunk_words: int = 120, overlap_words: in
             carried += sents[back][2]
         i = back
     return chunks
+
+
+def indexed_text(chunk: Chunk) -> str:
+    """What the embedder and BM25 see of a chunk: the headline gives every chunk of an article its topic."""
+    return f"{chunk.title}\n{chunk.text}"

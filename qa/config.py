@@ -1,10 +1,15 @@
-"""Settings: every tunable in one frozen dataclass, overridable by QA_* environment variables."""
+"""Settings: the one owner of every default, and the deployment settings that QA_* environment variables override.
+
+Library code takes its defaults from `Settings()` and nowhere else. Only settings a deployment needs to change
+(folders, models, threads, top-k, the abstention threshold, the question limit) are read from the environment;
+switches that exist to measure a design choice are flags of `python -m qa eval|eval-squad|bench` instead.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +31,7 @@ class Settings:
     min_answer_score: float = 0.2
     max_answer_tokens: int = 30
     max_question_chars: int = 1000
+    max_context_chars: int = 200_000  # qa.read's limit: about 100 reader windows, a few seconds on two cores
     threads: int = 0  # 0: torch's default for the reader, every available core for the ONNX embedder
     reader_precision: str = "auto"  # auto (bf16 on CPUs with native bf16, else fp32) | fp32 | bf16 | int8
     answer_types: bool = True  # a "how many"/"how long" question only takes a span of that kind (qa.answer_types)
@@ -35,27 +41,37 @@ class Settings:
     support_weight: float = 4.0
     spans_per_passage: int = 2
 
+    def __post_init__(self) -> None:
+        if self.spans_per_passage < 1:
+            raise ValueError(f"spans_per_passage must be >= 1, got {self.spans_per_passage}")
+        if self.top_k < 1:
+            raise ValueError(f"top_k (QA_TOP_K) must be >= 1, got {self.top_k}")
+
+    @property
+    def chunking(self) -> dict[str, int]:
+        """The chunking an index records in its manifest (a different one means a rebuild)."""
+        return {"chunk_words": self.chunk_words, "overlap_words": self.overlap_words}
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
-        """Defaults, overridden by QA_* environment variables."""
-        d = cls()
-        return cls(
-            seeds_dir=Path(env.get("QA_SEEDS_DIR", d.seeds_dir)),
-            index_dir=Path(env.get("QA_INDEX_DIR", d.index_dir)),
-            embed_model=env.get("QA_EMBED_MODEL", d.embed_model),
-            embed_backend=env.get("QA_EMBED_BACKEND", d.embed_backend),
-            cache_dir=Path(env.get("QA_CACHE_DIR", d.cache_dir)),
-            reader_model=Path(env.get("QA_READER_MODEL", d.reader_model)),
-            chunk_words=int(env.get("QA_CHUNK_WORDS", d.chunk_words)),
-            overlap_words=int(env.get("QA_OVERLAP_WORDS", d.overlap_words)),
-            top_k=int(env.get("QA_TOP_K", d.top_k)),
-            min_answer_score=float(env.get("QA_MIN_ANSWER_SCORE", d.min_answer_score)),
-            max_answer_tokens=int(env.get("QA_MAX_ANSWER_TOKENS", d.max_answer_tokens)),
-            max_question_chars=int(env.get("QA_MAX_QUESTION_CHARS", d.max_question_chars)),
-            threads=int(env.get("QA_THREADS", d.threads)),
-            reader_precision=env.get("QA_READER_PRECISION", d.reader_precision),
-            answer_types=env.get("QA_ANSWER_TYPES", "1" if d.answer_types else "0").strip().lower()
-            not in {"0", "false", "no", "off"},
-            support_weight=float(env.get("QA_SUPPORT_WEIGHT", d.support_weight)),
-            spans_per_passage=int(env.get("QA_SPANS_PER_PASSAGE", d.spans_per_passage)),
-        )
+        """Defaults, overridden by the QA_* variables of ENVIRONMENT (the README lists them)."""
+        kinds = {f.name: str(f.type) for f in fields(cls)}  # annotations are strings here: "Path", "int", ...
+        values = {name: PARSE[kinds[name]](env[var]) for name, var in ENVIRONMENT.items() if var in env}
+        return cls(**values)
+
+
+PARSE = {"Path": Path, "int": int, "float": float, "str": str}
+# Deployment settings and their environment variables; nothing else is read from the environment.
+ENVIRONMENT = {
+    "seeds_dir": "QA_SEEDS_DIR",
+    "index_dir": "QA_INDEX_DIR",
+    "embed_model": "QA_EMBED_MODEL",
+    "embed_backend": "QA_EMBED_BACKEND",
+    "cache_dir": "QA_CACHE_DIR",
+    "reader_model": "QA_READER_MODEL",
+    "reader_precision": "QA_READER_PRECISION",
+    "threads": "QA_THREADS",
+    "top_k": "QA_TOP_K",
+    "min_answer_score": "QA_MIN_ANSWER_SCORE",
+    "max_question_chars": "QA_MAX_QUESTION_CHARS",
+}

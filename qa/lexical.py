@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from qa.chunking import indexed_text
 from qa.types import Chunk
-
-
-def lexical_text(chunk: Chunk) -> str:
-    return f"{chunk.title}\n{chunk.text}"
 
 
 class LexicalIndex:
@@ -21,7 +18,7 @@ class LexicalIndex:
         self.size = len(chunks)
         self.model = bm25s.BM25()
         if chunks:
-            tokens = bm25s.tokenize([lexical_text(c) for c in chunks], stopwords="en", show_progress=False)
+            tokens = bm25s.tokenize([indexed_text(c) for c in chunks], stopwords="en", show_progress=False)
             self.model.index(tokens, show_progress=False)
 
     def search(self, question: str, n: int) -> list[tuple[int, float]]:

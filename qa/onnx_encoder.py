@@ -23,7 +23,6 @@ from qa.hardware import cpu_count
 logger = logging.getLogger(__name__)
 
 RECIPE = "onnx-int8-v3"  # bump when the export or quantisation below changes, so old caches are not reused
-SUFFIX = " (onnx int8)"  # appended to the model name in the manifest: its vectors differ slightly from torch's
 
 
 def source_fingerprint(model_dir: Path) -> str:
@@ -89,22 +88,22 @@ class OnnxInt8Encoder:
     threads, so on two cores this embeds about 180 chunks/s, against about 75 with batches over two threads.
     """
 
-    def __init__(self, name: str = "all-MiniLM-L6-v2", *, cache_dir: Path, threads: int = 0) -> None:
+    def __init__(self, model_dir: Path, *, name: str, cache_name: str, cache_dir: Path, threads: int = 0) -> None:
+        """model_dir: the sentence-transformers folder; name: what the manifest records (qa.embedding.encoder_name);
+        cache_name: the export's file name stem in cache_dir (older exports with that stem are deleted)."""
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        from qa.embedding import resolve_model_path
-
-        model_dir = resolve_model_path(name)
+        stem = cache_name
         config = json.loads((model_dir / "sentence_bert_config.json").read_text(encoding="utf-8"))
         pooling = json.loads((model_dir / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
         if not pooling.get("pooling_mode_mean_tokens"):
             raise ValueError(f"{name}: the ONNX encoder implements mean pooling only")
-        path = Path(cache_dir) / f"{Path(name).name}-{source_fingerprint(model_dir)}.onnx"
+        path = Path(cache_dir) / f"{stem}-{source_fingerprint(model_dir)}.onnx"
         if not path.is_file():
             logger.info("exporting %s to int8 ONNX (once): %s", name, path)
             export_int8(model_dir, path)
-            for stale in path.parent.glob(f"{Path(name).name}-*.onnx"):  # exports of older weights or versions
+            for stale in path.parent.glob(f"{stem}-*.onnx"):  # exports of older weights or versions
                 if stale != path:
                     stale.unlink(missing_ok=True)
 
@@ -124,7 +123,7 @@ class OnnxInt8Encoder:
         self.tokenizer.enable_truncation(self.max_tokens)
         self.tokenizer.no_padding()
         self.dim = int(json.loads((model_dir / "config.json").read_text(encoding="utf-8"))["hidden_size"])
-        self.name = name + SUFFIX
+        self.name = name
         self.path = path
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:

@@ -10,8 +10,10 @@ from typing import Any, Protocol
 import numpy as np
 
 from qa.answer_types import span_filter
+from qa.calibration import Calibration
+from qa.config import Settings
 from qa.hardware import resolve_precision
-from qa.types import Passage, Span
+from qa.types import Passage, Span, TextSpan
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +34,7 @@ def quantize_int8(model: Any) -> Any:
 class Reader(Protocol):
     """What the pipeline needs from a reader: the per_passage best spans in each passage (may be fewer)."""
 
-    def read(self, question: str, passages: Sequence[Passage], per_passage: int = 1) -> list[Span]: ...
+    def read(self, question: str, passages: Sequence[Passage], per_passage: int) -> list[Span]: ...
 
 
 def softmax(x: np.ndarray) -> np.ndarray:
@@ -89,13 +91,13 @@ class TransformersReader:
         self,
         model_dir: Path,
         *,
-        max_answer_tokens: int = 30,
+        max_answer_tokens: int = Settings.max_answer_tokens,
         max_length: int = 384,
         stride: int = 128,
         max_question_tokens: int = 64,
-        threads: int = 0,
-        precision: str = "auto",
-        answer_types: bool = True,
+        threads: int = Settings.threads,
+        precision: str = Settings.reader_precision,
+        answer_types: bool = Settings.answer_types,
     ) -> None:
         """answer_types: skip spans of the wrong kind (qa.answer_types), e.g. a word where "how many" wants a number."""
         import torch
@@ -123,26 +125,15 @@ class TransformersReader:
         self.stride = stride
         self.max_question_tokens = max_question_tokens
         self.answer_types = answer_types
+        self.calibration = Calibration.load(Path(model_dir))
 
-    def read(self, question: str, passages: Sequence[Passage], per_passage: int = 1) -> list[Span]:
+    def read(self, question: str, passages: Sequence[Passage], per_passage: int) -> list[Span]:
         """The `per_passage` best spans of each passage (distinct offsets), offsets into passage.text, passage
         attached. More than one lets answer selection weigh a passage's runner-up spans by other evidence."""
-        ranked = self.read_ranked([question] * len(passages), [p.text for p in passages], per_passage)
-        return [
-            Span(s.text, s.start, s.end, s.score, passage)
-            for spans, passage in zip(ranked, passages, strict=True)
-            for s in spans
-        ]
+        found = self.read_texts([question] * len(passages), [p.text for p in passages], per_passage)
+        return [Span.of(s, passage) for spans, passage in zip(found, passages, strict=True) for s in spans]
 
-    def read_contexts(self, question: str, contexts: Sequence[str]) -> list[Span | None]:
-        """Best span per context (None where a context has no tokens), in one forward pass."""
-        return self.read_pairs([question] * len(contexts), contexts)
-
-    def read_pairs(self, questions: Sequence[str], contexts: Sequence[str]) -> list[Span | None]:
-        """Best span for each (question, context) pair, all windows in one forward pass."""
-        return [spans[0] if spans else None for spans in self.read_ranked(questions, contexts, 1)]
-
-    def read_ranked(self, questions: Sequence[str], contexts: Sequence[str], limit: int) -> list[list[Span]]:
+    def read_texts(self, questions: Sequence[str], contexts: Sequence[str], limit: int = 1) -> list[list[TextSpan]]:
         """The `limit` best spans for each (question, context) pair, best first, over all of its windows (a span
         that two overlapping windows both find counts once, with its better score); one forward pass."""
         if not contexts:
@@ -150,7 +141,7 @@ class TransformersReader:
         enc = self.encode(questions, contexts)
         logits = self.forward(enc)
         filters = {q: span_filter(q) if self.answer_types else None for q in set(questions)}
-        found: list[dict[tuple[int, int], Span]] = [{} for _ in contexts]
+        found: list[dict[tuple[int, int], TextSpan]] = [{} for _ in contexts]
         for w, ctx_i in enumerate(enc["overflow_to_sample_mapping"]):
             for span in self.decode_window(enc, w, logits, contexts[ctx_i], filters[questions[ctx_i]], limit):
                 known = found[ctx_i].get((span.start, span.end))
@@ -197,18 +188,22 @@ class TransformersReader:
         context: str,
         accept: Callable[[str], bool] | None = None,
         limit: int = 1,
-    ) -> list[Span]:
+    ) -> list[TextSpan]:
         """The window's `limit` best spans that `accept` takes (looking through its SPAN_CANDIDATES best when
         there is a filter), best first."""
         seq = enc.sequence_ids(w)
         mask = np.array([s == 1 for s in seq], dtype=bool)
         look = limit if accept is None else max(limit, SPAN_CANDIDATES)
         offsets = enc["offset_mapping"][w]
-        out: list[Span] = []
-        for s, e, score in ranked_spans(logits[0][w], logits[1][w], mask, self.max_answer_tokens, look):
+        out: list[TextSpan] = []
+        starts, ends = logits[0][w], logits[1][w]
+        null = float(starts[0] + ends[0])  # the window's no-answer ([CLS]) logit
+        for s, e, probability in ranked_spans(starts, ends, mask, self.max_answer_tokens, look):
             start, end = int(offsets[s][0]), int(offsets[e][1])
             if accept is None or accept(context[start:end]):
-                out.append(Span(context[start:end], start, end, score))
+                margin = float(starts[s] + ends[e]) - null
+                score = self.calibration.confidence(margin) if self.calibration else probability
+                out.append(TextSpan(context[start:end], start, end, score, margin))
                 if len(out) == limit:
                     break
         return out

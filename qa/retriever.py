@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+import numpy as np
 
 from qa.dates import metadata_bonus, strip_metadata
 from qa.embedding import Encoder
@@ -39,12 +39,28 @@ class Retriever:
             )
         self.index = index
         self.encoder = encoder
+        self.hybrid = hybrid
         self.candidates = candidates
         self.lexical = LexicalIndex(index.chunks) if hybrid else None
 
+    def with_index(self, index: Index) -> Retriever:
+        """The same retriever (encoder, hybrid or not) over another index: a rebuild's."""
+        return Retriever(index, self.encoder, hybrid=self.hybrid, candidates=self.candidates)
+
+    def embed(self, query: str) -> np.ndarray:
+        return self.encoder.encode_queries([query])[0]
+
+    def dense(self, vector: np.ndarray, n: int) -> list[int]:
+        """Rows of the n nearest chunks, best first."""
+        return [row for row, _ in self.index.search_rows(vector, n)]
+
+    def sparse(self, query: str, n: int) -> list[int]:
+        """Rows of up to n chunks by BM25, best first (none when not hybrid)."""
+        return [row for row, _ in self.lexical.search(query, n)] if self.lexical else []
+
     def retrieve(self, question: str, k: int) -> list[Passage]:
         """The k best passages for the question, best first."""
-        vector = self.encoder.encode_queries([question])[0]
+        vector = self.embed(question)
         if self.lexical is None:
             return self.index.search(vector, k)
         n = max(k, self.candidates)
@@ -58,15 +74,13 @@ class Retriever:
         if content and content != question:
             # A deeper list, so that every chunk of a named article gets a content score, not just the top n.
             deep = max(n, CONTENT_DEPTH)
-            by_content = dict(self.fused_rows(content, self.encoder.encode_queries([content])[0], deep))
+            by_content = dict(self.fused_rows(content, self.embed(content), deep))
             fused = [(row, by_content.get(row, 0.0)) for row, _ in fused]
         return rerank_by_metadata(question, [Passage(chunks[row], score) for row, score in fused], k)
 
-    def fused_rows(self, query: str, vector: Any, n: int) -> list[tuple[int, float]]:
+    def fused_rows(self, query: str, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
         """Dense and BM25 rankings of the query fused: (row, score) best first."""
-        dense = [row for row, _ in self.index.search_rows(vector, n)]
-        sparse = [row for row, _ in self.lexical.search(query, n)] if self.lexical else []
-        return fuse([dense, sparse], n)
+        return fuse([self.dense(vector, n), self.sparse(query, n)], n)
 
 
 def rerank_by_metadata(question: str, passages: list[Passage], k: int) -> list[Passage]:

@@ -71,26 +71,69 @@ class Passage:
 
 
 @dataclass(frozen=True, slots=True)
+class TextSpan:
+    """What the reader finds in a text it was given: offsets are into that text (qa.read returns this)."""
+
+    text: str
+    start: int
+    end: int
+    score: float  # reader confidence in [0, 1]: calibrated P(the span is right) when the reader has a calibration
+    margin: float = 0.0  # span logit minus the no-answer logit of its window (what the calibration maps)
+
+
+@dataclass(frozen=True, slots=True)
 class Span:
-    """An answer candidate found by the reader: offsets are into the text the reader was given."""
+    """An answer candidate read from a retrieved passage: offsets are into passage.text."""
 
     text: str
     start: int
     end: int
     score: float  # reader confidence in [0, 1]
-    passage: Passage | None = None  # set when the span was read from a retrieved passage
+    passage: Passage
+    margin: float = 0.0  # as TextSpan.margin
+
+    @classmethod
+    def of(cls, found: TextSpan, passage: Passage) -> Span:
+        return cls(found.text, found.start, found.end, found.score, passage, found.margin)
+
+    @property
+    def article_id(self) -> str:
+        return self.passage.article_id
+
+    @property
+    def article_start(self) -> int:
+        """Offset of the span in its article file's text."""
+        return self.passage.start + self.start
+
+    @property
+    def article_end(self) -> int:
+        return self.passage.start + self.end
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Answer:
     """The reply to a question: the chosen span (or None: abstained) and every passage consulted."""
 
     question: str
-    text: str | None  # whitespace-collapsed span text; None when the reader abstains
     score: float  # confidence in [0, 1]
     sources: tuple[Passage, ...]  # citation [n] is sources[n - 1]
-    span: Span | None = None
-    article_id: str | None = None  # where the answer is: file text[start:end] == text up to whitespace
-    start: int | None = None
-    end: int | None = None
+    span: Span | None = None  # None when the system abstains
     alternatives: tuple[Span, ...] = field(default=())  # differing strong answers from other articles
+
+    @property
+    def text(self) -> str | None:
+        """The span's text with whitespace collapsed (the seeds break lines inside names); None: abstained."""
+        return " ".join(self.span.text.split()) if self.span else None
+
+    @property
+    def article_id(self) -> str | None:
+        """Where the answer is: the article file's text[start:end] is the answer, up to whitespace."""
+        return self.span.article_id if self.span else None
+
+    @property
+    def start(self) -> int | None:
+        return self.span.article_start if self.span else None
+
+    @property
+    def end(self) -> int | None:
+        return self.span.article_end if self.span else None

@@ -11,7 +11,8 @@ from typing import Any
 from qa.config import Settings
 from qa.corpus import MAX_ARTICLE_BYTES
 from qa.formatting import escape, format_answer
-from qa.pipeline import QA
+from qa.loading import ensure_index
+from qa.pipeline import QA, EmptyQuestionError
 from qa.types import Answer, Passage
 from qa.uploads import UploadError, save_upload
 
@@ -41,12 +42,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "end": answer.end,
         "sources": [passage_json(p) for p in answer.sources],
         "alternatives": [
-            {
-                "text": " ".join(s.text.split()),
-                "score": s.score,
-                "article_id": s.passage.article_id if s.passage else None,
-                "date": s.passage.date if s.passage else None,
-            }
+            {"text": " ".join(s.text.split()), "score": s.score, "article_id": s.article_id, "date": s.passage.date}
             for s in answer.alternatives
         ],
         "markdown": format_answer(answer),
@@ -64,17 +60,14 @@ def user_questions(history: list[Any]) -> list[str]:
 
 def index_summary(qa: QA) -> str:
     """The articles panel: what is indexed, when, with which models."""
-    m = qa.retriever.index.manifest
-    articles = sorted({c.article_id for c in qa.retriever.index.chunks})
+    d = qa.describe()
     rows = [
-        f"**{m.counts.get('articles', 0)} articles, {m.counts.get('chunks', 0)} chunks** "
-        f"built {m.created_at or 'unknown'} with `{m.embed_model}` ({m.faiss_index}); "
-        f"retrieval: {'dense + BM25' if qa.retriever.lexical is not None else 'dense'}; "
-        f"{getattr(qa.reader, 'description', 'reader')}",
+        f"**{d['articles']} articles, {d['chunks']} chunks** built {d['built']} with `{d['embed_model']}` "
+        f"({d['structure']}); retrieval: {d['retrieval']}; {d['reader']}",
         "",
-        *[f"- `{escape(a, True)}`" for a in articles],
+        *[f"- `{escape(a, True)}`" for a in d["article_ids"]],
     ]
-    rows += [f"- skipped `{escape(name, True)}`: {escape(why, True)}" for name, why in m.skipped.items()]
+    rows += [f"- skipped `{escape(name, True)}`: {escape(why, True)}" for name, why in d["skipped"].items()]
     return "\n".join(rows)
 
 
@@ -89,8 +82,10 @@ class WebApp:
     def respond(self, message: str, history: list[Any]) -> str:
         try:
             return format_answer(self.qa.answer(message, history=user_questions(history)))
+        except EmptyQuestionError:
+            return EMPTY_REPLY
         except ValueError as err:
-            return EMPTY_REPLY if "empty" in str(err) else f"Sorry: {escape(str(err), True)}."
+            return f"Sorry: {escape(str(err), True)}."
 
     def rebuild(self, progress: Any = None) -> str:
         with self.lock:
@@ -127,7 +122,6 @@ class WebApp:
 
     def rebuild_locked(self, progress: Any) -> bool:
         """Build if stale and swap the new index in; True if a build happened."""
-        from qa.build import ensure_index
 
         def report(done: int, total: int) -> None:
             if progress is not None:
@@ -158,12 +152,6 @@ def build_demo(qa: QA, settings: Settings | None = None) -> Any:
         except ValueError as err:
             raise gr.Error(str(err)) from err
 
-    def upload(paths: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[str, str]:  # noqa: B008
-        return app.add_articles(paths, progress), index_summary(app.qa)
-
-    def rebuild(progress: gr.Progress = gr.Progress()) -> tuple[str, str]:  # noqa: B008
-        return app.rebuild(progress), index_summary(app.qa)
-
     with gr.Blocks(title="News QA") as demo:
         gr.Markdown("# News QA\nAnswers are quoted from the articles, with numbered sources you can check.")
         with gr.Tab("Chat"):
@@ -175,19 +163,32 @@ def build_demo(qa: QA, settings: Settings | None = None) -> Any:
                 chatbot=gr.Chatbot(height=620, label="Answers with sources", elem_id="chat"),
             )
         with gr.Tab("Articles"):
-            summary = gr.Markdown(index_summary(qa), elem_id="index-summary")
-            files = gr.File(
-                label="Add .txt articles (UTF-8, up to 5 MB each)",
-                file_count="multiple",
-                file_types=[".txt"],
-                elem_id="upload",
-            )
-            with gr.Row():
-                add = gr.Button("Add to the corpus", variant="primary", elem_id="add-articles")
-                again = gr.Button("Rebuild index", elem_id="rebuild")
-            result = gr.Markdown(elem_id="upload-result")
-            add.click(upload, inputs=files, outputs=[result, summary], api_name="upload", concurrency_limit=1)
-            again.click(rebuild, outputs=[result, summary], api_name="rebuild", concurrency_limit=1)
+            articles_panel(app)
         gr.api(ask, api_name="ask", concurrency_limit=4)
         gr.api(retrieve, api_name="retrieve", concurrency_limit=4)
     return demo
+
+
+def articles_panel(app: WebApp) -> None:
+    """The Articles tab: what is indexed, uploads and a rebuild button (the `upload` and `rebuild` endpoints)."""
+    import gradio as gr
+
+    def upload(paths: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[str, str]:  # noqa: B008
+        return app.add_articles(paths, progress), index_summary(app.qa)
+
+    def rebuild(progress: gr.Progress = gr.Progress()) -> tuple[str, str]:  # noqa: B008
+        return app.rebuild(progress), index_summary(app.qa)
+
+    summary = gr.Markdown(index_summary(app.qa), elem_id="index-summary")
+    files = gr.File(
+        label="Add .txt articles (UTF-8, up to 5 MB each)",
+        file_count="multiple",
+        file_types=[".txt"],
+        elem_id="upload",
+    )
+    with gr.Row():
+        add = gr.Button("Add to the corpus", variant="primary", elem_id="add-articles")
+        again = gr.Button("Rebuild index", elem_id="rebuild")
+    result = gr.Markdown(elem_id="upload-result")
+    add.click(upload, inputs=files, outputs=[result, summary], api_name="upload", concurrency_limit=1)
+    again.click(rebuild, outputs=[result, summary], api_name="rebuild", concurrency_limit=1)

@@ -48,7 +48,7 @@ class HashingEncoder:
 class FirstSentenceReader:
     """Answers with each passage's first sentence, scored by the passage's retrieval score."""
 
-    def read(self, question: str, passages: Sequence[Passage], per_passage: int = 1) -> list[Span]:
+    def read(self, question: str, passages: Sequence[Passage], per_passage: int) -> list[Span]:
         spans = []
         for passage in passages:
             end = passage.text.find(".") + 1 or len(passage.text)
@@ -79,13 +79,15 @@ def fake_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def fake_qa(fake_index_dir: Path) -> QA:
-    return QA(Retriever(Index.load(fake_index_dir), HashingEncoder()), FirstSentenceReader(), min_score=0.0)
+    return QA(
+        Retriever(Index.load(fake_index_dir), HashingEncoder()), FirstSentenceReader(), Settings(min_answer_score=0.0)
+    )
 
 
 @pytest.fixture(scope="session")
 def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings whose index is a fresh real build of seeds/ (the real embedder) in a temp folder."""
-    from qa.build import ensure_index
+    from qa.loading import ensure_index
 
     settings = Settings(index_dir=tmp_path_factory.mktemp("embeddings"))
     ensure_index(settings)

@@ -3,43 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import collections
 import itertools
 import json
-import re
-import string
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qa.config import Settings
-
-PUNCTUATION = set(string.punctuation)
-
-
-def normalize_answer(text: str) -> str:
-    """Lower-case, drop punctuation and the articles a/an/the, collapse whitespace (official script)."""
-    text = "".join(ch for ch in text.lower() if ch not in PUNCTUATION)
-    text = re.sub(r"\b(a|an|the)\b", " ", text)
-    return " ".join(text.split())
-
-
-def exact_match(prediction: str, gold: str) -> float:
-    return float(normalize_answer(prediction) == normalize_answer(gold))
-
-
-def f1_score(prediction: str, gold: str) -> float:
-    pred, ref = normalize_answer(prediction).split(), normalize_answer(gold).split()
-    if not pred or not ref:  # v2.0 rule: both empty is a match, one empty is not
-        return float(pred == ref)
-    common = collections.Counter(pred) & collections.Counter(ref)
-    same = sum(common.values())
-    if same == 0:
-        return 0.0
-    precision, recall = same / len(pred), same / len(ref)
-    return 2 * precision * recall / (precision + recall)
+from qa.config import ROOT, Settings
+from qa.evaluation.metrics import exact_match, f1_score, normalize_answer
 
 
 @dataclass(frozen=True)
@@ -48,16 +21,17 @@ class Question:
     question: str
     context: str
     answers: tuple[str, ...]  # empty: unanswerable (v2.0)
+    article: str = ""  # the Wikipedia title
 
 
-def squad_question(qa: dict[str, Any], context: str) -> Question:
+def squad_question(qa: dict[str, Any], context: str, article: str = "") -> Question:
     """One SQuAD qas entry on its paragraph; a v2.0 impossible question has no answers."""
     answers = () if qa.get("is_impossible") else tuple(a["text"] for a in qa["answers"])
-    return Question(qa["id"], qa["question"], context, answers)
+    return Question(qa["id"], qa["question"], context, answers, article)
 
 
-def load_squad(path: Path) -> tuple[list[Question], bool]:
-    """Questions in file order, and whether the file is v2.0 (has unanswerable questions)."""
+def load_squad(path: Path, articles: set[str] | None = None) -> tuple[list[Question], bool]:
+    """Questions in file order (of the named articles only, when given), and whether the file is v2.0."""
     data = json.loads(path.read_text(encoding="utf-8"))["data"]
     out: list[Question] = []
     v2 = False
@@ -65,8 +39,34 @@ def load_squad(path: Path) -> tuple[list[Question], bool]:
         for para in article["paragraphs"]:
             for qa in para["qas"]:
                 v2 = v2 or "is_impossible" in qa
-                out.append(squad_question(qa, para["context"]))
+                if articles is None or article["title"] in articles:
+                    out.append(squad_question(qa, para["context"], article["title"]))
     return out, v2
+
+
+SPLIT_FILE = ROOT.parent / "shared" / "data" / "public" / "squad-v2.0-dev" / "split.json"
+SPLITS = ("test", "tune", "dev", "tune-train", "v1.1_test")
+
+
+def split_articles(name: str, split_file: Path = SPLIT_FILE) -> set[str]:
+    """The article titles of a split of SQuAD dev (split.json): test and tune halves, v1.1_test; "dev" is the
+    tune-half articles kept out of training (qa.training.reader.DEV_ARTICLES), "tune-train" the rest of tune."""
+    from qa.training.reader import DEV_ARTICLES
+
+    split = json.loads(split_file.read_text(encoding="utf-8"))
+    if name == "dev":
+        return set(DEV_ARTICLES)
+    if name == "tune-train":
+        return set(split["tune"]) - set(DEV_ARTICLES)
+    if name not in split:
+        raise ValueError(f"unknown split {name!r}; choose one of {', '.join(SPLITS)}")
+    return set(split[name])
+
+
+def is_right(prediction: str, q: Question) -> bool:
+    """What the confidence claims: a span is right when its F1 with a gold answer is at least 0.5 (never for an
+    unanswerable question)."""
+    return bool(q.answers) and max(f1_score(prediction, a) for a in q.answers) >= 0.5
 
 
 def score(questions: list[Question], predictions: dict[str, str]) -> dict[str, float]:
@@ -98,48 +98,53 @@ def score(questions: list[Question], predictions: dict[str, str]) -> dict[str, f
 
 def predict(
     questions: list[Question], settings: Settings, batch_size: int = 16
-) -> tuple[dict[str, tuple[str, float]], float]:
-    """Run the shipped reader on each question's own paragraph: (id -> (best span, score), seconds per question).
+) -> tuple[dict[str, tuple[str, float, float]], float]:
+    """Run the reader on each question's own paragraph: (id -> (best span, score, margin), seconds per question).
 
     Questions are read in batches of similar length; the reported time per question is the batched average.
     """
     from tqdm import tqdm
 
-    from qa.pipeline import settings_reader
+    from qa.loading import reader as load_reader
 
-    reader = settings_reader(settings)
-    found: dict[str, tuple[str, float]] = {}
+    reader = load_reader(settings)
+    found: dict[str, tuple[str, float, float]] = {}
     began = time.perf_counter()
     ordered = sorted(questions, key=lambda q: len(q.context))  # similar lengths batch with little padding
     with tqdm(total=len(ordered), desc="reading", unit="q", mininterval=5, file=sys.stderr) as bar:
         for lo in range(0, len(ordered), batch_size):
             batch = ordered[lo : lo + batch_size]
-            spans = reader.read_pairs([q.question for q in batch], [q.context for q in batch])
-            for q, span in zip(batch, spans, strict=True):
-                found[q.id] = (span.text, span.score) if span is not None else ("", 0.0)
+            spans = reader.read_texts([q.question for q in batch], [q.context for q in batch])
+            for q, best in zip(batch, spans, strict=True):
+                found[q.id] = (best[0].text, best[0].score, best[0].margin) if best else ("", 0.0, -100.0)
             bar.update(len(batch))
     return found, (time.perf_counter() - began) / max(len(questions), 1)
 
 
-def with_threshold(found: dict[str, tuple[str, float]], threshold: float | None) -> dict[str, str]:
+def with_threshold(found: dict[str, tuple[str, float, float]], threshold: float | None) -> dict[str, str]:
     """Predictions with spans below the threshold turned into abstentions ("")."""
-    return {qid: text if threshold is None or score >= threshold else "" for qid, (text, score) in found.items()}
+    return {qid: t if threshold is None or score >= threshold else "" for qid, (t, score, _) in found.items()}
 
 
-def reliability(questions: list[Question], found: dict[str, tuple[str, float]]) -> list[str]:
-    """Rows of a reliability table: in each score bin, how often the span is right (EM) or rightly empty."""
-    rows = [f"{'score bin':>12} {'questions':>9} {'mean score':>10} {'EM of span':>10} {'answerable':>10}"]
+def reliability(questions: list[Question], found: dict[str, tuple[str, float, float]]) -> list[str]:
+    """Rows of a reliability table: in each confidence bin, how often the best span is right (is_right) and the
+    share of answerable questions; then the expected calibration error."""
+    from qa.calibration import expected_calibration_error
+
+    rows = [f"{'score bin':>12} {'questions':>9} {'mean score':>10} {'right':>10} {'answerable':>10}"]
     edges = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01]
     for lo, hi in itertools.pairwise(edges):
         qs = [q for q in questions if lo <= found[q.id][1] < hi]
         if not qs:
             continue
-        em = sum(max(exact_match(found[q.id][0], a) for a in q.answers) if q.answers else 0.0 for q in qs)
-        mean = sum(found[q.id][1] for q in qs) / len(qs)
-        has = sum(bool(q.answers) for q in qs)
-        rows.append(
-            f"{lo:>5.1f}–{min(hi, 1.0):<5.1f} {len(qs):>9} {mean:>10.3f} {em / len(qs):>10.3f} {has / len(qs):>10.3f}"
-        )
+        n = len(qs)
+        right = sum(is_right(found[q.id][0], q) for q in qs) / n
+        mean = sum(found[q.id][1] for q in qs) / n
+        has = sum(bool(q.answers) for q in qs) / n
+        rows.append(f"{lo:>5.1f}–{min(hi, 1.0):<5.1f} {n:>9} {mean:>10.3f} {right:>10.3f} {has:>10.3f}")
+    scores = [found[q.id][1] for q in questions]
+    ece = expected_calibration_error(scores, [is_right(found[q.id][0], q) for q in questions])
+    rows.append(f"expected calibration error: {ece:.4f}")
     return rows
 
 
@@ -152,14 +157,16 @@ def distractor_predictions(
     """Answer each question the way the product does, from several passages: its own paragraph plus the
     `distractors` paragraphs of the same article that BM25 ranks highest for it, one reader pass, then
     qa.selection.choose_answer at each support weight. Returns the questions and {weight: {id: answer}}."""
+    from dataclasses import replace
+
     from tqdm import tqdm
 
+    from qa.answering import AnswerStep
     from qa.lexical import LexicalIndex
-    from qa.pipeline import settings_reader
-    from qa.selection import choose_answer
+    from qa.loading import reader as load_reader
     from qa.types import Chunk, Passage
 
-    reader = settings_reader(settings)
+    step = AnswerStep(load_reader(settings), replace(settings, min_answer_score=threshold))
     questions: list[Question] = []
     found: dict[float, dict[str, str]] = {w: {} for w in weights}
     data = json.loads(path.read_text(encoding="utf-8"))["data"]
@@ -179,12 +186,9 @@ def distractor_predictions(
                     questions.append(squad_question(qa, para["context"]))
                     rows = [r for r, _ in lexical.search(qa["question"], distractors + 1) if r != i][:distractors]
                     passages = [Passage(chunks[r], 0.0) for r in [i, *rows]]
-                    spans = sorted(
-                        reader.read(qa["question"], passages, settings.spans_per_passage), key=lambda sp: -sp.score
-                    )
+                    spans = step.read(qa["question"], passages)
                     for w in weights:
-                        answer = choose_answer(qa["question"], passages, spans, threshold, w)
-                        found[w][qa["id"]] = answer.text or ""
+                        found[w][qa["id"]] = step.choose(qa["question"], passages, spans, support_weight=w).text or ""
                     bar.update(1)
     return questions, found
 
@@ -203,30 +207,50 @@ def run_distractors(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_eval_squad(args: argparse.Namespace, settings: Settings) -> int:
-    """`python -m qa eval-squad PATH`: print EM/F1 (and v2.0 splits) and reader time per question."""
+    """`python -m qa eval-squad PATH`: EM/F1 (and v2.0 splits) with the app's abstention and always answering."""
     if args.distractors:
         return run_distractors(args, settings)
-    questions, v2 = load_squad(args.path)
+    articles = split_articles(args.split) if args.split else None
+    questions, v2 = load_squad(args.path, articles)
     if args.limit:
         questions = questions[: args.limit]
     if args.predictions:
-        result = score(questions, json.loads(args.predictions.read_text(encoding="utf-8")))
-        print_result(result)
+        print_result(score(questions, json.loads(args.predictions.read_text(encoding="utf-8"))))
         return 0
     found, per_question = predict(questions, settings)
+    if args.fit_calibration:
+        fit_calibration(questions, found, args.fit_calibration, args)
+        return 0
     threshold = args.threshold if args.threshold is not None else settings.min_answer_score
-    result = score(questions, with_threshold(found, threshold if v2 else None))
+    print(f"{args.path.name}{f', split {args.split}' if args.split else ''}: threshold {threshold}")
+    result = score(questions, with_threshold(found, threshold))
+    always = score(questions, with_threshold(found, None))
+    result["f1_always_answering"] = always["has_ans_f1"] if v2 else always["f1"]
     result["ms_per_question"] = 1000 * per_question
     print_result(result)
     if args.sweep:
         print("\nthreshold sweep (answer only when the span score reaches the threshold):")
-        for t in (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
+        for t in (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7):
             r = score(questions, with_threshold(found, t))
             extra = f"  HasAns F1 {r['has_ans_f1']:.2f}  NoAns acc {r['no_ans_accuracy']:.2f}" if v2 else ""
             print(f"  {t:>4.2f}: EM {r['exact_match']:.2f}  F1 {r['f1']:.2f}{extra}")
         print("\nreliability:")
         print("\n".join(reliability(questions, found)))
     return 0
+
+
+def fit_calibration(
+    questions: list[Question], found: dict[str, tuple[str, float, float]], model_dir: Path, args: argparse.Namespace
+) -> None:
+    """Fit the reader's confidence (qa.calibration) on these questions and write it beside the weights."""
+    from qa.calibration import Calibration, fit
+
+    margins = [found[q.id][2] for q in questions]
+    right = [is_right(found[q.id][0], q) for q in questions]
+    slope, intercept = fit(margins, right)
+    what = f"{args.path.name} split {args.split or 'all'}: {len(questions)} questions; right = span F1 >= 0.5"
+    Calibration(slope, intercept, what).save(model_dir)
+    print(f"calibration: slope {slope:.4f}, intercept {intercept:.4f} ({what}) -> {model_dir}")
 
 
 def print_result(result: dict[str, float]) -> None:

@@ -10,8 +10,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from qa.evaluation.metrics import exact_match, f1_score, percentile
 from qa.pipeline import QA
-from qa.squad import exact_match, f1_score
 
 
 @dataclass(frozen=True)
@@ -68,11 +68,6 @@ def evaluate_item(qa: QA, item: Item, k: int) -> Row:
         ranks[0] if ranks else None,
         seconds,
     )
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
 
 
 def summarise(items: list[Item], rows: list[Row]) -> dict[str, Any]:

@@ -104,17 +104,17 @@ def test_shipped_reader_answers_how_many_with_a_number() -> None:
     import dataclasses
 
     from qa.config import Settings
-    from qa.pipeline import settings_reader
+    from qa.loading import reader as settings_reader
 
     question = "How long is the tunnel?"
     context = "Thousands of migrants walk through the tunnel, and over the past weeks the police have been busy."
     typed = settings_reader(Settings())
     untyped = settings_reader(dataclasses.replace(Settings(), answer_types=False))
-    wrong = untyped.read_contexts(question, [context])[0]
+    wrong = untyped.read_texts([question], [context])[0][0]
     assert wrong is not None and not any(ch.isdigit() for ch in wrong.text)  # the bare reader offers a non-length
-    found = typed.read_contexts(question, [context])[0]
-    assert found is None or found.score < wrong.score
-    measured = typed.read_contexts(question, [context + " The tunnel is 50 km long."])[0]
+    found = typed.read_texts([question], [context])[0]
+    assert not found or found[0].score < wrong.score
+    measured = typed.read_texts([question], [context + " The tunnel is 50 km long."])[0][0]
     assert measured is not None and "50" in measured.text
 
 
@@ -142,13 +142,13 @@ def test_a_model_without_a_trained_span_head_is_refused() -> None:
 @pytest.mark.parametrize("precision", ["bf16", "int8"])
 def test_faster_precisions_find_the_same_span(precision: str) -> None:
     from qa import Settings
-    from qa.pipeline import load_reader
+    from qa.loading import cached_reader as load_reader
 
     context = "France's interior minister, Bernard Cazeneuve, met Theresa May in Calais on Thursday."
     question = "Who met Theresa May in Calais?"
     settings = Settings()
-    exact = load_reader(settings.reader_model, 30, 0, "fp32").read_contexts(question, [context])[0]
-    fast = load_reader(settings.reader_model, 30, 0, precision).read_contexts(question, [context])[0]
+    exact = load_reader(settings.reader_model, 30, 0, "fp32", True).read_texts([question], [context])[0][0]
+    fast = load_reader(settings.reader_model, 30, 0, precision, True).read_texts([question], [context])[0][0]
     assert exact is not None and fast is not None
     assert "Cazeneuve" in exact.text and "Cazeneuve" in fast.text
     if precision == "bf16":  # bf16 keeps fp32's ranking here; int8 may move a boundary by a few words
@@ -192,7 +192,7 @@ def test_auto_precision_uses_bf16_only_where_the_cpu_has_it() -> None:
 @pytest.mark.slow
 def test_shipped_reader_gives_the_best_spans_per_passage_best_first() -> None:
     from qa.config import Settings
-    from qa.pipeline import settings_reader
+    from qa.loading import reader as settings_reader
     from qa.types import Chunk, Passage
 
     reader = settings_reader(Settings())
@@ -202,7 +202,7 @@ def test_shipped_reader_gives_the_best_spans_per_passage_best_first() -> None:
     ]
     passages = [Passage(Chunk(f"a{i}:0", f"a{i}", "t", t, 0, len(t)), 1.0) for i, t in enumerate(texts)]
     question = "Who is France's interior minister?"
-    single = reader.read(question, passages)
+    single = reader.read(question, passages, per_passage=1)
     ranked = reader.read(question, passages, per_passage=3)
     assert [s.passage for s in single] == passages  # one per passage, as before
     for p, best in zip(passages, single, strict=True):

@@ -195,10 +195,11 @@ def test_bf16_embedding_matches_fp32() -> None:
     """The encoder autocasts to bf16 where the CPU has it; its vectors must stay interchangeable with fp32's."""
     import numpy as np
 
-    from qa.embedding import SentenceTransformerEncoder
+    from qa.embedding import SentenceTransformerEncoder, resolve_model_path
 
+    model = resolve_model_path("all-MiniLM-L6-v2")
     texts = ["France's interior minister met Theresa May in Calais.", "How many migrants are in Calais?"]
-    fp32 = SentenceTransformerEncoder(bf16=False).encode_passages(texts)
-    bf16 = SentenceTransformerEncoder(bf16=True).encode_passages(texts)
+    fp32 = SentenceTransformerEncoder(model, name="m", bf16=False).encode_passages(texts)
+    bf16 = SentenceTransformerEncoder(model, name="m", bf16=True).encode_passages(texts)
     assert fp32.shape == bf16.shape == (2, 384)
     assert np.all(np.sum(fp32 * bf16, axis=1) > 0.995)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from qa.answer_types import expected_kind, fits, span_filter
+from tests.conftest import SHARED
 
-SQUAD_DEV = Path(__file__).resolve().parent.parent.parent / "shared/data/public/squad-v1.1-dev/dev-v1.1.json"
+SQUAD_DEV = SHARED / "data/public/squad-v1.1-dev/dev-v1.1.json"
 
 
 @pytest.mark.parametrize(

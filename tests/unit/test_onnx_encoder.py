@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from qa.config import Settings
-from qa.embedding import encoder_name, load_encoder
+from qa.embedding import encoder_name
+from qa.loading import load_encoder
 
 TEXTS = [
     "How many migrants are in Calais?",
@@ -54,8 +55,8 @@ def test_the_export_is_cached_reused_and_replaces_older_ones(tmp_path: Path) -> 
 
 @pytest.mark.slow
 def test_an_index_built_by_one_backend_is_refused_by_the_other(cache: Path, tmp_path: Path) -> None:
-    from qa.build import ensure_index, settings_index_is_current
     from qa.index import IncompatibleIndexError, Index
+    from qa.loading import ensure_index, index_is_current
     from qa.retriever import Retriever
 
     seeds = tmp_path / "seeds"
@@ -64,9 +65,9 @@ def test_an_index_built_by_one_backend_is_refused_by_the_other(cache: Path, tmp_
     onnx = Settings(seeds_dir=seeds, index_dir=tmp_path / "idx", embed_backend="onnx-int8", cache_dir=cache)
     manifest = ensure_index(onnx)
     assert manifest is not None and manifest.embed_model == "all-MiniLM-L6-v2 (onnx int8)"
-    assert settings_index_is_current(onnx)
+    assert index_is_current(onnx)
     torch_settings = Settings(seeds_dir=seeds, index_dir=tmp_path / "idx", embed_backend="torch")
-    assert not settings_index_is_current(torch_settings)  # so the app rebuilds rather than mixing vectors
+    assert not index_is_current(torch_settings)  # so the app rebuilds rather than mixing vectors
     with pytest.raises(IncompatibleIndexError):
         Retriever(Index.load(onnx.index_dir), load_encoder("all-MiniLM-L6-v2", "torch"))
 

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.train_reader import TrainConfig, all_batches, featurize, load_examples, parse_args
-
-ROOT = Path(__file__).resolve().parent.parent
+from qa.training.reader import TrainConfig, all_batches, featurize, load_examples, parse_args
+from tests.conftest import ROOT
 
 
 def squad_file(tmp_path: Path, questions: int = 40, tail: str = "") -> Path:
@@ -111,7 +110,7 @@ def test_hard_negatives_are_the_own_paragraph_without_the_answer(tmp_path: Path)
 
 
 def test_without_answer_refuses_paragraphs_that_still_answer() -> None:
-    from qa.train_reader import without_answer
+    from qa.training.reader import without_answer
 
     text = "Paris is big. The capital is Paris. It has a river. Rome is old."
     assert without_answer(text, ["Rome"]) == "Paris is big. The capital is Paris. It has a river."
@@ -124,7 +123,7 @@ def test_without_answer_refuses_paragraphs_that_still_answer() -> None:
 def test_training_runs_on_a_gpu_only_when_there_is_one() -> None:
     import torch
 
-    from qa.train_reader import parse_args, train_device
+    from qa.training.reader import parse_args, train_device
 
     assert train_device("cpu") == torch.device("cpu")
     assert train_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from qa.squad import exact_match, f1_score, load_squad, normalize_answer, score
+from qa.evaluation.metrics import exact_match, f1_score, normalize_answer
+from qa.evaluation.squad import load_squad, score
 from tests.conftest import SHARED
 
 PUBLIC = SHARED / "data" / "public"
@@ -59,7 +60,7 @@ def test_v2_splits_has_and_no_answer() -> None:
 @pytest.mark.slow
 def test_shipped_reader_meets_its_floor_on_squad_dev_sample() -> None:
     from qa import Settings
-    from qa.squad import predict, with_threshold
+    from qa.evaluation.squad import predict, with_threshold
 
     questions, _ = load_squad(V11)
     sample = questions[::25]
@@ -75,7 +76,7 @@ def test_coverage_weighting_helps_when_paragraphs_compete() -> None:
     """The first 200 v1.1 dev questions, each with 4 same-article distractor paragraphs (measured: F1 about 60
     by reader score alone, about 65 with the shipped support weight)."""
     from qa import Settings
-    from qa.squad import distractor_predictions
+    from qa.evaluation.squad import distractor_predictions
 
     settings = Settings()
     questions, found = distractor_predictions(V11, settings, 4, (0.0, settings.support_weight), 0.0, limit=200)

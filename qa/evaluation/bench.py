@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.config import Settings
+from qa.evaluation.metrics import percentile
 
 QUESTIONS = [
     "Who is France's interior minister?",
@@ -38,9 +38,9 @@ import resource, sys, time
 from pathlib import Path
 from qa.build import build_index
 from qa.config import Settings
-from qa.embedding import settings_encoder
+from qa.loading import encoder as load_encoder
 began = time.perf_counter()
-encoder = settings_encoder(Settings.from_env())
+encoder = load_encoder(Settings.from_env())
 encode, spent = encoder.encode_passages, [0.0]
 def timed_encode(texts):
     t = time.perf_counter()
@@ -71,7 +71,7 @@ def stage_latencies(settings: Settings, questions: list[str], k: int) -> dict[st
     retrieve + read + assemble = total; embed, dense and bm25 are the parts of one retrieval pass, timed apart
     (a question that names an article's date or outlet runs a second pass, inside retrieve).
     """
-    from qa.pipeline import QA, choose_answer
+    from qa.pipeline import QA
 
     qa = QA.load(settings)
     r = qa.retriever
@@ -79,33 +79,32 @@ def stage_latencies(settings: Settings, questions: list[str], k: int) -> dict[st
     names = ("embed", "dense", "bm25", "retrieve", "read", "assemble", "total")
     times: dict[str, list[float]] = {s: [] for s in names}
     for q in questions * 3:
-        vector, ms = timed(r.encoder.encode_queries, [q])
+        vector, ms = timed(r.embed, q)
         times["embed"].append(ms)
-        times["dense"].append(timed(r.index.search_rows, vector[0], r.candidates)[1])
-        if r.lexical:
-            times["bm25"].append(timed(r.lexical.search, q, r.candidates)[1])
+        times["dense"].append(timed(r.dense, vector, r.candidates)[1])
+        if r.hybrid:
+            times["bm25"].append(timed(r.sparse, q, r.candidates)[1])
         passages, ms_retrieve = timed(qa.search, q, k)
-        spans, ms_read = timed(qa.reader.read, q, passages, qa.spans_per_passage)
-        _, ms_assemble = timed(
-            choose_answer, q, passages, sorted(spans, key=lambda s: -s.score), qa.min_score, qa.support_weight
-        )
+        spans, ms_read = timed(qa.step.read, q, passages)
+        _, ms_assemble = timed(qa.step.choose, q, passages, spans)
         for stage, ms in (("retrieve", ms_retrieve), ("read", ms_read), ("assemble", ms_assemble)):
             times[stage].append(ms)
         times["total"].append(ms_retrieve + ms_read + ms_assemble)
-    return {s: {"p50": statistics.median(v), "p95": sorted(v)[int(0.95 * (len(v) - 1))]} for s, v in times.items() if v}
+    return {s: {"p50": percentile(v, 0.5), "p95": percentile(v, 0.95)} for s, v in times.items() if v}
 
 
 def reader_window_cost(settings: Settings) -> dict[str, float]:
     """Milliseconds for one full 384-token window, and for five ~200-token passages in one batch."""
-    from qa.pipeline import settings_reader
+    from qa.loading import reader as load_reader
 
-    reader = settings_reader(settings)
+    reader = load_reader(settings)
     long_text = "The mayor of Calais said the port was busy. " * 60
     passage = "The mayor of Calais said the port was busy and the ferries ran late. " * 11
-    reader.read_contexts("Who is the mayor?", [long_text[:1800]])
-    one = [timed(reader.read_contexts, "Who is the mayor of Calais?", [long_text[:1800]])[1] for _ in range(10)]
-    five = [timed(reader.read_contexts, "Who is the mayor of Calais?", [passage] * 5)[1] for _ in range(10)]
-    return {"ms_per_384_window": statistics.median(one), "ms_per_5_passages": statistics.median(five)}
+    question = "Who is the mayor of Calais?"
+    reader.read_texts(["Who is the mayor?"], [long_text[:1800]])
+    one = [timed(reader.read_texts, [question], [long_text[:1800]])[1] for _ in range(10)]
+    five = [timed(reader.read_texts, [question] * 5, [passage] * 5)[1] for _ in range(10)]
+    return {"ms_per_384_window": percentile(one, 0.5), "ms_per_5_passages": percentile(five, 0.5)}
 
 
 def build_figures(seeds: Path, out: Path) -> dict[str, float]:
@@ -121,7 +120,7 @@ def build_figures(seeds: Path, out: Path) -> dict[str, float]:
 
 
 def run_bench(args: argparse.Namespace, settings: Settings) -> int:
-    from qa.build import ensure_index
+    from qa.loading import ensure_index
 
     ensure_index(settings)
     result: dict[str, Any] = {"cold_start_s": float(run_python(COLD_START, str(settings.index_dir)))}

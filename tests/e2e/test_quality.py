@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa import QA
-from qa.evaluate import evaluate, load_items
+from qa.evaluation.questions import evaluate, load_items
 from tests.conftest import SHARED
 
 DEV = SHARED / "data" / "dev_questions.json"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa import QA
+from qa import QA, Settings
 from qa.build import build_index
 from qa.index import Index
 from qa.retriever import Retriever
@@ -31,7 +31,11 @@ class CountingEncoder(HashingEncoder):
 
 
 def answers(index_dir: Path) -> list[tuple[str | None, str | None, int | None, int | None]]:
-    qa = QA(Retriever(Index.load(index_dir), HashingEncoder(), hybrid=False), FirstSentenceReader(), min_score=0.0)
+    qa = QA(
+        Retriever(Index.load(index_dir), HashingEncoder(), hybrid=False),
+        FirstSentenceReader(),
+        Settings(min_answer_score=0.0, support_weight=0.0),  # the reader's score alone: retrieval decides
+    )
     out = []
     for q in QUESTIONS:
         a = qa.answer(q, 3)

@@ -62,7 +62,7 @@ def test_selection_prefers_the_covered_span_only_when_weighted() -> None:
     right, wrong = passage("a.txt", KILLED), passage("b.txt", ATTEMPTS)
     i, j = KILLED.index("At least 10"), ATTEMPTS.index("2 000")
     spans = [Span("2 000", j, j + 5, 0.83, wrong), Span("At least 10", i, i + 11, 0.45, right)]
-    assert choose_answer(question, [right, wrong], spans, 0.2).text == "2 000"
+    assert choose_answer(question, [right, wrong], spans, 0.2, 0.0).text == "2 000"
     chosen = choose_answer(question, [right, wrong], spans, 0.2, support_weight=3.0)
     assert chosen.text == "At least 10" and chosen.article_id == "a.txt"
     assert chosen.score == pytest.approx(0.45)  # the confidence shown stays the reader's
@@ -97,7 +97,7 @@ def test_a_byline_answers_a_who_reported_question() -> None:
 
 
 def test_zero_spans_per_passage_is_refused_not_a_silent_abstention() -> None:
-    from qa.pipeline import QA
+    from qa.config import Settings
 
-    with pytest.raises(ValueError, match="QA_SPANS_PER_PASSAGE"):
-        QA(None, None, spans_per_passage=0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="spans_per_passage"):
+        Settings(spans_per_passage=0)

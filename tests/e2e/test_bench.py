@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa.bench import QUESTIONS, reader_window_cost, stage_latencies
 from qa.config import Settings
+from qa.evaluation.bench import QUESTIONS, reader_window_cost, stage_latencies
 
 
 def test_stage_latencies_cover_every_stage_and_add_up(real_settings: Settings) -> None:
@@ -22,7 +22,7 @@ def test_reader_cost_is_measured_on_real_windows(real_settings: Settings) -> Non
 
 
 def test_build_figures_come_from_a_real_build(tmp_path: Path) -> None:
-    from qa.bench import build_figures
+    from qa.evaluation.bench import build_figures
     from tests.conftest import SEEDS
 
     figures = build_figures(SEEDS, tmp_path / "idx")
