@@ -68,7 +68,7 @@ def open_parser(commands: Any) -> argparse.ArgumentParser:
 
 
 def squad_parser(commands: Any) -> argparse.ArgumentParser:
-    """`eval-squad`: the reader alone on SQuAD, or answer selection with distractor paragraphs."""
+    """`eval-squad`: the reader alone on SQuAD (each question on its own paragraph)."""
     from qa.evaluation.squad import SPLITS
 
     help_text = "EM/F1 of the reader on a SQuAD v1.1 or v2.0 file"
@@ -81,25 +81,13 @@ def squad_parser(commands: Any) -> argparse.ArgumentParser:
     squad.add_argument("--precision", choices=PRECISIONS, help="reader arithmetic (default: settings)")
     squad.add_argument("--split", choices=SPLITS, help="only the articles of this split (split.json; dev = held out)")
     squad.add_argument("--fit-calibration", type=Path, metavar="MODEL_DIR", help="fit the confidence; write it there")
-    squad.add_argument(
-        "--distractors",
-        type=int,
-        default=0,
-        help="read each question with N more paragraphs of its article and answer as the app does"
-        " (with --sweep: at several support weights)",
-    )
     return squad
 
 
 def add_ablation_flags(sub: argparse.ArgumentParser) -> None:
     """Switches that measure a design choice against its absence; the app always runs the defaults."""
-    d = Settings()
     group = sub.add_argument_group("ablations (measure a design choice; the app always uses the defaults)")
-    group.add_argument(
-        "--no-answer-types", dest="answer_types", action="store_false", help="let any span answer how many/how long"
-    )
-    group.add_argument("--support-weight", type=float, default=d.support_weight, help="0: the reader's score alone")
-    group.add_argument("--spans-per-passage", type=int, default=d.spans_per_passage)
+    group.add_argument("--spans-per-passage", type=int, default=Settings.spans_per_passage)
 
 
 def measured_settings(args: argparse.Namespace, settings: Settings) -> Settings:
@@ -107,15 +95,17 @@ def measured_settings(args: argparse.Namespace, settings: Settings) -> Settings:
     return replace(
         settings,
         reader_precision=args.precision or settings.reader_precision,
-        answer_types=args.answer_types,
-        support_weight=args.support_weight,
         spans_per_passage=args.spans_per_passage,
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point for `python -m qa`; returns a process exit code (2 for expected errors)."""
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as err:  # a QA_* variable that does not parse
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     args = parser(settings).parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"

@@ -17,7 +17,7 @@ from qa.types import Answer, Passage, Span
 
 @dataclass(frozen=True)
 class AnswerStep:
-    """The reader plus the settings that decide among its spans (spans per passage, threshold, support weight)."""
+    """The reader plus the settings that decide among its spans (spans per passage, the abstention threshold)."""
 
     reader: Reader
     settings: Settings
@@ -33,14 +33,12 @@ class AnswerStep:
         passages: Sequence[Passage],
         spans: Sequence[Span],
         *,
-        support_weight: float | None = None,
         min_score: float | None = None,
     ) -> Answer:
-        """The answer among already read spans (support_weight, min_score: the settings' unless given, for a
-        sweep over the same reading)."""
-        weight = self.settings.support_weight if support_weight is None else support_weight
+        """The answer among already read spans (min_score: the setting's unless given, for a threshold sweep over
+        the same reading)."""
         threshold = self.settings.min_answer_score if min_score is None else min_score
-        return choose_answer(question, passages, spans, threshold, weight)
+        return choose_answer(question, passages, spans, threshold)
 
     def __call__(self, question: str, passages: Sequence[Passage]) -> Answer:
         return self.choose(question, passages, self.read(question, passages))

@@ -28,17 +28,14 @@ class Settings:
     chunk_words: int = 120
     overlap_words: int = 30
     top_k: int = 5
-    min_answer_score: float = 0.2
+    min_answer_score: float = 0.3  # on the calibrated confidence; chosen on held-out articles (models/reader card)
     max_answer_tokens: int = 30
     max_question_chars: int = 1000
     max_context_chars: int = 200_000  # qa.read's limit: about 100 reader windows, a few seconds on two cores
     threads: int = 0  # 0: torch's default for the reader, every available core for the ONNX embedder
     reader_precision: str = "auto"  # auto (bf16 on CPUs with native bf16, else fp32) | fp32 | bf16 | int8
-    answer_types: bool = True  # a "how many"/"how long" question only takes a span of that kind (qa.answer_types)
-    # Answer selection ranks the reader's spans_per_passage best spans of each passage by reader score x
-    # exp(support_weight * (coverage - 1)) (qa.support; 0 = reader score alone). Both chosen on SQuAD v1.1 dev
-    # with in-article distractors (`python -m qa eval-squad PATH --distractors 4 --sweep`), not on our questions.
-    support_weight: float = 4.0
+    # The reader's two best spans of each passage are candidates: a passage's runner-up can be the byline name a
+    # credit question asks for (qa.credits); otherwise the best span wins (same figures as one per passage).
     spans_per_passage: int = 2
 
     def __post_init__(self) -> None:
@@ -56,7 +53,13 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
         """Defaults, overridden by the QA_* variables of ENVIRONMENT (the README lists them)."""
         kinds = {f.name: str(f.type) for f in fields(cls)}  # annotations are strings here: "Path", "int", ...
-        values = {name: PARSE[kinds[name]](env[var]) for name, var in ENVIRONMENT.items() if var in env}
+        values = {}
+        for name, variable in ENVIRONMENT.items():
+            if variable in env:
+                try:
+                    values[name] = PARSE[kinds[name]](env[variable])
+                except ValueError as err:
+                    raise ValueError(f"{variable}={env[variable]!r} is not a valid {kinds[name]}") from err
         return cls(**values)
 
 

@@ -52,10 +52,10 @@ def snippet(passage: Passage, highlight: tuple[int, int] | None, markdown: bool)
 
 def describe(passage: Passage, markdown: bool) -> str:
     """'Title — Outlet, date · file' for a citation line."""
-    facts = ", ".join(x for x in (passage.outlet, passage.date) if x)
+    facts = escape(", ".join(x for x in (passage.outlet, passage.date) if x), markdown)
     title = escape(passage.title, markdown)
     title = f"*{title}*" if markdown else title
-    where = f"`{passage.article_id}`" if markdown else passage.article_id
+    where = escape(passage.article_id, markdown)  # no code span: a file name is text, and escapes show inside one
     return f"{title} — {facts + ' · ' if facts else ''}{where} (chars {passage.start}–{passage.end})"
 
 
@@ -78,7 +78,7 @@ def format_answer(answer: Answer, *, markdown: bool = True) -> str:
     if answer.alternatives and answer.span is not None:
         lines += ["", "Sources disagree:" if not markdown else "**Sources disagree:**"]
         for span in sorted([answer.span, *answer.alternatives], key=span_date, reverse=True):
-            facts = ", ".join(x for x in (span.passage.outlet, span.passage.date or "undated") if x)
+            facts = escape(", ".join(x for x in (span.passage.outlet, span.passage.date or "undated") if x), markdown)
             value = escape(" ".join(span.text.split()), markdown)
             lines.append(f"- {value} — {facts} [{citation_number(answer, span)}] ({confidence_words(span.score)})")
     lines += ["", "**Sources**" if markdown else "Sources"]

@@ -40,16 +40,13 @@ def encoder(settings: Settings) -> Encoder:
 
 
 @functools.cache
-def cached_reader(
-    model_dir: Path, max_answer_tokens: int, threads: int, precision: str, answer_types: bool
-) -> TransformersReader:
+def cached_reader(model_dir: Path, max_answer_tokens: int, threads: int, precision: str) -> TransformersReader:
     """One reader per process, model folder and precision (shared by the default QA and qa.read)."""
     return TransformersReader(
         Path(model_dir),
         max_answer_tokens=max_answer_tokens,
         threads=threads,
         precision=precision,
-        answer_types=answer_types,
     )
 
 
@@ -59,7 +56,6 @@ def reader(settings: Settings) -> TransformersReader:
         settings.max_answer_tokens,
         settings.threads,
         settings.reader_precision,
-        settings.answer_types,
     )
 
 

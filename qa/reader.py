@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from qa.answer_types import span_filter
 from qa.calibration import Calibration
 from qa.config import Settings
 from qa.hardware import resolve_precision
 from qa.types import Passage, Span, TextSpan
 
 logger = logging.getLogger(__name__)
-
-SPAN_CANDIDATES = 20  # spans per window a typed question may look through for one of the kind it asks for
 
 
 def quantize_int8(model: Any) -> Any:
@@ -97,9 +94,7 @@ class TransformersReader:
         max_question_tokens: int = 64,
         threads: int = Settings.threads,
         precision: str = Settings.reader_precision,
-        answer_types: bool = Settings.answer_types,
     ) -> None:
-        """answer_types: skip spans of the wrong kind (qa.answer_types), e.g. a word where "how many" wants a number."""
         import torch
         from transformers import AutoModelForQuestionAnswering, AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -124,7 +119,6 @@ class TransformersReader:
         self.max_length = max_length
         self.stride = stride
         self.max_question_tokens = max_question_tokens
-        self.answer_types = answer_types
         self.calibration = Calibration.load(Path(model_dir))
 
     def read(self, question: str, passages: Sequence[Passage], per_passage: int) -> list[Span]:
@@ -140,10 +134,9 @@ class TransformersReader:
             return []
         enc = self.encode(questions, contexts)
         logits = self.forward(enc)
-        filters = {q: span_filter(q) if self.answer_types else None for q in set(questions)}
         found: list[dict[tuple[int, int], TextSpan]] = [{} for _ in contexts]
         for w, ctx_i in enumerate(enc["overflow_to_sample_mapping"]):
-            for span in self.decode_window(enc, w, logits, contexts[ctx_i], filters[questions[ctx_i]], limit):
+            for span in self.decode_window(enc, w, logits, contexts[ctx_i], limit):
                 known = found[ctx_i].get((span.start, span.end))
                 if known is None or span.score > known.score:
                     found[ctx_i][(span.start, span.end)] = span
@@ -181,29 +174,18 @@ class TransformersReader:
         return np.concatenate(starts), np.concatenate(ends)
 
     def decode_window(
-        self,
-        enc: Any,
-        w: int,
-        logits: tuple[np.ndarray, np.ndarray],
-        context: str,
-        accept: Callable[[str], bool] | None = None,
-        limit: int = 1,
+        self, enc: Any, w: int, logits: tuple[np.ndarray, np.ndarray], context: str, limit: int = 1
     ) -> list[TextSpan]:
-        """The window's `limit` best spans that `accept` takes (looking through its SPAN_CANDIDATES best when
-        there is a filter), best first."""
-        seq = enc.sequence_ids(w)
-        mask = np.array([s == 1 for s in seq], dtype=bool)
-        look = limit if accept is None else max(limit, SPAN_CANDIDATES)
+        """The window's `limit` best spans, best first; each scored by its margin over the window's no-answer
+        logit (through the calibration when the model has one, else the span's probability)."""
+        mask = np.array([s == 1 for s in enc.sequence_ids(w)], dtype=bool)
         offsets = enc["offset_mapping"][w]
-        out: list[TextSpan] = []
         starts, ends = logits[0][w], logits[1][w]
         null = float(starts[0] + ends[0])  # the window's no-answer ([CLS]) logit
-        for s, e, probability in ranked_spans(starts, ends, mask, self.max_answer_tokens, look):
+        out: list[TextSpan] = []
+        for s, e, probability in ranked_spans(starts, ends, mask, self.max_answer_tokens, limit):
             start, end = int(offsets[s][0]), int(offsets[e][1])
-            if accept is None or accept(context[start:end]):
-                margin = float(starts[s] + ends[e]) - null
-                score = self.calibration.confidence(margin) if self.calibration else probability
-                out.append(TextSpan(context[start:end], start, end, score, margin))
-                if len(out) == limit:
-                    break
+            margin = float(starts[s] + ends[e]) - null
+            score = self.calibration.confidence(margin) if self.calibration else probability
+            out.append(TextSpan(context[start:end], start, end, score, margin))
         return out

@@ -65,9 +65,9 @@ def index_summary(qa: QA) -> str:
         f"**{d['articles']} articles, {d['chunks']} chunks** built {d['built']} with `{d['embed_model']}` "
         f"({d['structure']}); retrieval: {d['retrieval']}; {d['reader']}",
         "",
-        *[f"- `{escape(a, True)}`" for a in d["article_ids"]],
+        *[f"- {escape(a, True)}" for a in d["article_ids"]],
     ]
-    rows += [f"- skipped `{escape(name, True)}`: {escape(why, True)}" for name, why in d["skipped"].items()]
+    rows += [f"- skipped {escape(name, True)}: {escape(why, True)}" for name, why in d["skipped"].items()]
     return "\n".join(rows)
 
 
@@ -105,7 +105,7 @@ class WebApp:
                             f"{path.name!r} is {path.stat().st_size:,} bytes; the limit is {MAX_ARTICLE_BYTES:,}"
                         )
                     saved.append(save_upload(path.name, path.read_bytes(), self.settings.seeds_dir))
-                    lines.append(f"- added `{escape(saved[-1].name, True)}`")
+                    lines.append(f"- added {escape(saved[-1].name, True)}")
                 except UploadError as err:
                     lines.append(f"- refused: {escape(str(err), True)}")
             if saved:

@@ -7,7 +7,9 @@ import re
 import socket
 import zlib
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -54,6 +56,21 @@ class FirstSentenceReader:
             end = passage.text.find(".") + 1 or len(passage.text)
             spans.append(Span(passage.text[:end], 0, end, max(0.0, min(1.0, passage.score)), passage))
         return spans
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """In CI (CI=true) a test skipped for a missing dependency (../shared, Chromium) fails the run instead: a
+    silent skip there would report a behaviour as tested when it was not."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.skipped and in_ci():
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where every dependency must be present: {report.longrepr}"
 
 
 @pytest.fixture(autouse=True)
@@ -114,13 +131,55 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def server(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`python app.py` as a user starts it, on its own copy of the corpus and index, at 127.0.0.1:<free port>."""
+@dataclass(frozen=True)
+class LiveServer:
+    """`python app.py` running on its own copy of the corpus and index."""
+
+    url: str
+    seeds: Path
+    index: Path
+    log: Path
+
+
+def start_app(seeds: Path, index: Path, log: Path, extra_env: dict[str, str] | None = None) -> tuple[Any, str]:
+    """Start app.py on a free loopback port and wait until it serves its page. The port is chosen before the app
+    binds it, so another process may take it in between: then the app exits and we try another port."""
     import subprocess
     import sys
     import time
+    import urllib.request
 
+    env = {**os.environ, "QA_SEEDS_DIR": str(seeds), "QA_INDEX_DIR": str(index), "GRADIO_ANALYTICS_ENABLED": "False"}
+    env.update(extra_env or {})
+    for _attempt in range(3):
+        port = free_port()
+        with log.open("w") as handle:
+            proc = subprocess.Popen(
+                [sys.executable, "app.py", "--port", str(port)],
+                cwd=ROOT,
+                env=env,
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+            )
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.time() + 180
+        while time.time() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(url, timeout=2) as page:  # our page, not whoever took the port
+                    if b"News QA" in page.read():
+                        return proc, url
+            except OSError:
+                time.sleep(0.5)
+        proc.kill()
+        proc.wait()
+        if not any(m in log.read_text().lower() for m in ("address already in use", "cannot find empty port")):
+            break
+    pytest.fail(f"app.py did not start:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def live_server(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server per test module (so no module sees another's uploads), as a user starts it."""
     work = tmp_path_factory.mktemp("server")
     seeds, index = work / "seeds", work / "embeddings"
     for src, dst in ((SEEDS, seeds), (real_settings.index_dir, index)):
@@ -128,23 +187,12 @@ def server(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory) ->
         for path in src.iterdir():
             if path.is_file():
                 (dst / path.name).write_bytes(path.read_bytes())
-    port = free_port()
-    log = work / "app.log"
-    env = {**os.environ, "QA_SEEDS_DIR": str(seeds), "QA_INDEX_DIR": str(index), "GRADIO_ANALYTICS_ENABLED": "False"}
-    with log.open("w") as handle:
-        proc = subprocess.Popen(
-            [sys.executable, "app.py", "--port", str(port)], cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT
-        )
-    deadline = time.time() + 180
-    while time.time() < deadline and proc.poll() is None:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.5)
-    if proc.poll() is not None or time.time() >= deadline:
-        proc.kill()
-        pytest.fail(f"app.py did not start:\n{log.read_text()}")
-    yield f"http://127.0.0.1:{port}/"
+    proc, url = start_app(seeds, index, work / "app.log")
+    yield LiveServer(url, seeds, index, work / "app.log")
     proc.terminate()
     proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(live_server: LiveServer) -> str:
+    return live_server.url

@@ -80,20 +80,23 @@ def summarise(reads: list[Read], step: Any, threshold: float) -> dict[str, float
     return result
 
 
-def run_eval_open(args: argparse.Namespace, settings: Settings) -> int:
+def read_open_corpus(
+    path: Path, split: str, sample: int, work: Path, settings: Settings, limit: int = 0
+) -> tuple[list[Read], Any]:
+    """Write the split's articles, index them, and read a fixed sample of their questions through the pipeline:
+    (the readings, the answer step that chooses among them)."""
     from tqdm import tqdm
 
     from qa.loading import ensure_index
     from qa.pipeline import QA
 
-    titles = split_articles(args.split)
-    work = args.work / f"squad-{args.split}"
-    corpus, index = work / "articles", work / "index"
-    write_articles(args.path, titles, corpus)
+    titles = split_articles(split)
+    corpus, index = work / f"squad-{split}" / "articles", work / f"squad-{split}" / "index"
+    write_articles(path, titles, corpus)
     settings = replace(settings, seeds_dir=corpus, index_dir=index)
     ensure_index(settings)
     qa = QA.load(settings)
-    questions = fixed_sample(load_squad(args.path, titles)[0], args.sample)[: args.limit or None]
+    questions = fixed_sample(load_squad(path, titles)[0], sample)[: limit or None]
     reads: list[Read] = []
     qa.answer(questions[0].question)  # warm-up: latency is the steady state
     for q in tqdm(questions, desc="asking", unit="q", mininterval=10, file=sys.stderr):
@@ -101,20 +104,29 @@ def run_eval_open(args: argparse.Namespace, settings: Settings) -> int:
         passages = qa.search(q.question, None)
         spans = qa.step.read(q.question, passages)
         reads.append(Read(q, passages, spans, time.perf_counter() - began))
+    return reads, qa.step
+
+
+def open_figures(reads: list[Read], step: Any, threshold: float) -> dict[str, float]:
+    """summarise() plus retrieval (recall@5 by article) and latency."""
     has = [r for r in reads if r.question.answers]
     recall = sum(any(p.article_id == article_file(r.question.article) for p in r.passages[:5]) for r in has)
-    print(f"{args.path.name}, split {args.split}: {len(reads)} questions over {len(titles)} articles")
-    result = summarise(reads, qa.step, settings.min_answer_score)
+    result = summarise(reads, step, threshold)
     result["recall_at_5_article"] = 100 * recall / max(len(has), 1)
     result["latency_p50_ms"] = 1000 * percentile([r.seconds for r in reads], 0.5)
     result["latency_p95_ms"] = 1000 * percentile([r.seconds for r in reads], 0.95)
-    print(f"threshold {settings.min_answer_score}")
-    for key, value in result.items():
+    return result
+
+
+def run_eval_open(args: argparse.Namespace, settings: Settings) -> int:
+    reads, step = read_open_corpus(args.path, args.split, args.sample, args.work, settings, args.limit)
+    print(f"{args.path.name}, split {args.split}: {len(reads)} questions; threshold {settings.min_answer_score}")
+    for key, value in open_figures(reads, step, settings.min_answer_score).items():
         print(f"{key:>22}: {int(value)}" if key == "questions" else f"{key:>22}: {value:.3f}")
     if args.sweep:
         print("\nthreshold sweep:")
         for t in SWEEP:
-            r = summarise(reads, qa.step, t)
+            r = summarise(reads, step, t)
             print(
                 f"  {t:>4.2f}: F1 {r['f1']:.2f}  HasAns F1 {r['has_ans_f1']:.2f}  NoAns {r['no_ans_accuracy']:.2f}"
                 f"  false abst. {r['false_abstention_rate']:.1f}%  citation {r['citation_accuracy']:.1f}%"

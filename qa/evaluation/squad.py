@@ -148,68 +148,8 @@ def reliability(questions: list[Question], found: dict[str, tuple[str, float, fl
     return rows
 
 
-SUPPORT_SWEEP = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0)
-
-
-def distractor_predictions(
-    path: Path, settings: Settings, distractors: int, weights: tuple[float, ...], threshold: float, limit: int = 0
-) -> tuple[list[Question], dict[float, dict[str, str]]]:
-    """Answer each question the way the product does, from several passages: its own paragraph plus the
-    `distractors` paragraphs of the same article that BM25 ranks highest for it, one reader pass, then
-    qa.selection.choose_answer at each support weight. Returns the questions and {weight: {id: answer}}."""
-    from dataclasses import replace
-
-    from tqdm import tqdm
-
-    from qa.answering import AnswerStep
-    from qa.lexical import LexicalIndex
-    from qa.loading import reader as load_reader
-    from qa.types import Chunk, Passage
-
-    step = AnswerStep(load_reader(settings), replace(settings, min_answer_score=threshold))
-    questions: list[Question] = []
-    found: dict[float, dict[str, str]] = {w: {} for w in weights}
-    data = json.loads(path.read_text(encoding="utf-8"))["data"]
-    total = limit or sum(len(p["qas"]) for a in data for p in a["paragraphs"])
-    with tqdm(total=total, desc="reading", unit="q", mininterval=5, file=sys.stderr) as bar:
-        for article in data:
-            title = article.get("title", "")
-            chunks = [
-                Chunk(f"{title}:{i}", title, title, p["context"], 0, len(p["context"]))
-                for i, p in enumerate(article["paragraphs"])
-            ]
-            lexical = LexicalIndex(chunks)
-            for i, para in enumerate(article["paragraphs"]):
-                for qa in para["qas"]:
-                    if limit and len(questions) >= limit:
-                        return questions, found
-                    questions.append(squad_question(qa, para["context"]))
-                    rows = [r for r, _ in lexical.search(qa["question"], distractors + 1) if r != i][:distractors]
-                    passages = [Passage(chunks[r], 0.0) for r in [i, *rows]]
-                    spans = step.read(qa["question"], passages)
-                    for w in weights:
-                        found[w][qa["id"]] = step.choose(qa["question"], passages, spans, support_weight=w).text or ""
-                    bar.update(1)
-    return questions, found
-
-
-def run_distractors(args: argparse.Namespace, settings: Settings) -> int:
-    """`eval-squad PATH --distractors N`: EM/F1 when every question competes with N same-article paragraphs."""
-    weights = SUPPORT_SWEEP if args.sweep else (settings.support_weight,)
-    threshold = args.threshold if args.threshold is not None else 0.0
-    questions, found = distractor_predictions(args.path, settings, args.distractors, weights, threshold, args.limit)
-    print(f"{len(questions)} questions, each read with up to {args.distractors} distractor paragraphs")
-    print(f"{'support weight':>14} {'EM':>7} {'F1':>7}")
-    for w in weights:
-        r = score(questions, found[w])
-        print(f"{w:>14.2f} {r['exact_match']:>7.2f} {r['f1']:>7.2f}")
-    return 0
-
-
 def run_eval_squad(args: argparse.Namespace, settings: Settings) -> int:
     """`python -m qa eval-squad PATH`: EM/F1 (and v2.0 splits) with the app's abstention and always answering."""
-    if args.distractors:
-        return run_distractors(args, settings)
     articles = split_articles(args.split) if args.split else None
     questions, v2 = load_squad(args.path, articles)
     if args.limit:

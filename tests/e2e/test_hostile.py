@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, LiveServer
 
 pytestmark = pytest.mark.slow
 
@@ -72,9 +72,33 @@ def client(server: str):  # type: ignore[no-untyped-def]
     return Client(server, verbose=False)
 
 
-def snapshot() -> dict[str, str]:
-    paths = [*SEEDS.glob("*.txt"), ROOT / "app.py"]
-    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+def snapshot(live: LiveServer) -> dict[str, str]:
+    """Every file of the server's own corpus and index, the folder around them, and the repository's app.py."""
+    paths = [p for folder in (live.seeds, live.index, live.seeds.parent) for p in folder.iterdir() if p.is_file()]
+    paths = [p for p in paths if p.name != "app.log"]
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in [*paths, ROOT / "app.py"]}
+
+
+def upload_as(url: str, name: str, data: bytes) -> str:
+    """Upload bytes under any file name over HTTP, as a hostile client would (no browser, no gradio_client
+    name handling): the file goes to Gradio's upload route, then to the page's `upload` endpoint. Returns the
+    endpoint's message (or the error it raised)."""
+    import json
+
+    import httpx
+
+    with httpx.Client(base_url=url, timeout=120) as http:
+        stored = http.post("gradio_api/upload", files=[("files", (name, data, "text/plain"))])
+        stored.raise_for_status()
+        file = {"path": stored.json()[0], "orig_name": name, "meta": {"_type": "gradio.FileData"}}
+        event = http.post("gradio_api/call/upload", json={"data": [[file]]}).json()["event_id"]
+        stream = http.get(f"gradio_api/call/upload/{event}").text
+    lines = stream.splitlines()
+    kinds = [line.removeprefix("event: ") for line in lines if line.startswith("event: ")]
+    payloads = [line.removeprefix("data: ") for line in lines if line.startswith("data: ")]
+    if kinds and kinds[-1] == "error":
+        return f"refused: {payloads[-1]}"
+    return str(json.loads(payloads[-1])[0])
 
 
 @pytest.mark.parametrize(("label", "question", "error"), QUESTIONS, ids=[q[0] for q in QUESTIONS])
@@ -94,13 +118,15 @@ def test_hostile_questions(client, label: str, question: str, error: str | None)
 
 
 @pytest.mark.parametrize(("name", "data", "reason"), FILES, ids=[f[0] for f in FILES])
-def test_hostile_uploads_are_refused(client, tmp_path: Path, name: str, data: bytes, reason: str) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_uploads_are_refused(  # type: ignore[no-untyped-def]
+    client, live_server: LiveServer, tmp_path: Path, name: str, data: bytes, reason: str
+) -> None:
     import re
 
     from gradio_client import handle_file
     from gradio_client.exceptions import AppError
 
-    before = snapshot()
+    before = snapshot(live_server)
     path = tmp_path / name
     path.write_bytes(data)
     try:
@@ -109,7 +135,7 @@ def test_hostile_uploads_are_refused(client, tmp_path: Path, name: str, data: by
         message = f"refused: {err}"
         reason = reason + "|Invalid file type"
     assert "refused" in message and re.search(reason, message), message
-    assert snapshot() == before
+    assert snapshot(live_server) == before
 
 
 def test_fifty_megabyte_upload_is_refused(client, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -122,16 +148,36 @@ def test_fifty_megabyte_upload_is_refused(client, tmp_path: Path) -> None:  # ty
     assert "refused" in message and "limit" in message
 
 
-def test_traversal_name_lands_inside_the_corpus_only(client, server: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from gradio_client import handle_file
+TRAVERSAL = [
+    "../app.py",
+    "../../app.py",
+    "../embeddings/manifest.json",
+    "..\\..\\app.py",
+    "/etc/passwd",
+    "../seeds/000_c41d2c88b869987b.txt",
+    "....//....//evil.txt",
+    ".hidden.txt",
+    "%2e%2e%2fapp.txt",
+]
 
-    before = snapshot()
-    path = tmp_path / "evil.txt"
-    path.write_bytes(GOOD)
-    # the browser sends only a base name; the server sanitises whatever name arrives
-    message, summary = client.predict([handle_file(str(path))], api_name="/upload")
-    assert "added `evil.txt`" in message and "evil.txt" in summary
-    assert snapshot() == before  # the repo's own files are untouched
-    result = client.predict("When will the Ostend ferry terminal close for repairs?", api_name="/ask")
-    assert result["article_id"] == "evil.txt"
-    assert "March" in (result["answer"] or "")
+
+@pytest.mark.parametrize("name", TRAVERSAL)
+def test_a_traversal_name_sent_over_http_writes_nothing_outside_the_corpus(live_server: LiveServer, name: str) -> None:
+    """The hostile name reaches the server as the multipart file name; the only file that may appear is a plain
+    new .txt inside the server's corpus folder."""
+    before = snapshot(live_server)
+    corpus_before = {p.name for p in live_server.seeds.iterdir()}
+    message = upload_as(live_server.url, name, GOOD + name.encode())
+    after = snapshot(live_server)
+    added = {p.name for p in live_server.seeds.iterdir()} - corpus_before
+    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    if "refused" in message:
+        assert changed == set() and added == set(), (message, changed)
+        return
+    assert len(added) == 1, (message, added)
+    new = added.pop()
+    assert new.endswith(".txt") and not new.startswith(".") and "/" not in new and "\\" not in new
+    assert f"added {new}" in message.replace("\\", "")
+    index_files = {k for k in changed if Path(k).parent == live_server.index}
+    assert changed - index_files == {str(live_server.seeds / new)}, changed  # the new article, and the re-index
+    (live_server.seeds / new).unlink()  # leave the corpus as the other tests expect it

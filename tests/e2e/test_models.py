@@ -51,6 +51,23 @@ def test_unanswerable_question_abstains_and_still_cites(real_qa: QA) -> None:
     assert len(answer.sources) == 5
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the capital of Australia?",
+        "Who won the 2014 FIFA World Cup?",
+        "How do I bake sourdough bread?",
+        "Which planet is closest to the Sun?",
+    ],
+)
+def test_off_topic_questions_abstain(real_qa: QA, question: str) -> None:
+    """Nothing in the articles answers these: the system says so instead of quoting a span."""
+    answer = real_qa.answer(question)
+    assert answer.text is None and answer.span is None, (answer.text, answer.score)
+    assert answer.score < real_qa.settings.min_answer_score
+    assert len(answer.sources) == 5  # the closest passages are still shown
+
+
 def test_non_english_and_emoji_questions_are_answered_normally(real_qa: QA) -> None:
     answer = real_qa.answer("Qui est le ministre de l'Intérieur ? 🇫🇷")
     assert len(answer.sources) == 5

@@ -49,9 +49,9 @@ def test_latest_question_prefers_the_newest_strong_answer() -> None:
     old = Passage(chunk("old.txt", "Reuters", "2015-08-03"), 0.9)
     new = Passage(chunk("new.txt", "FRANCE 24", "2015-08-20"), 0.5)
     spans = [Span("5,000", 10, 15, 0.9, old), Span("3,000", 10, 15, 0.6, new)]
-    latest = choose_answer("What is the latest number of migrants in Calais?", [old, new], spans, 0.2, 0.0)
+    latest = choose_answer("What is the latest number of migrants in Calais?", [old, new], spans, 0.2)
     assert latest.text == "3,000" and [s.text for s in latest.alternatives] == ["5,000"]
-    plain = choose_answer("How many migrants are in Calais?", [old, new], spans, 0.2, 0.0)
+    plain = choose_answer("How many migrants are in Calais?", [old, new], spans, 0.2)
     assert plain.text == "5,000"
 
 

@@ -34,7 +34,7 @@ def answers(index_dir: Path) -> list[tuple[str | None, str | None, int | None, i
     qa = QA(
         Retriever(Index.load(index_dir), HashingEncoder(), hybrid=False),
         FirstSentenceReader(),
-        Settings(min_answer_score=0.0, support_weight=0.0),  # the reader's score alone: retrieval decides
+        Settings(min_answer_score=0.0),
     )
     out = []
     for q in QUESTIONS:

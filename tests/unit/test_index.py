@@ -203,3 +203,95 @@ def test_bf16_embedding_matches_fp32() -> None:
     bf16 = SentenceTransformerEncoder(model, name="m", bf16=True).encode_passages(texts)
     assert fp32.shape == bf16.shape == (2, 384)
     assert np.all(np.sum(fp32 * bf16, axis=1) > 0.995)
+
+
+class Crash(Exception):
+    """A crash injected into one write step of Index.save."""
+
+
+def crash_at(monkeypatch: pytest.MonkeyPatch, step: int) -> list[str]:
+    """Make the step-th file write, rename or FAISS write of the process fail (a write fails halfway through its
+    data, as a full disk or a kill would leave it). Returns the log of steps seen."""
+    import faiss
+
+    seen: list[str] = []
+
+    def hit(what: str) -> bool:
+        seen.append(what)
+        return len(seen) - 1 == step
+
+    real_open, real_replace, real_write_index = Path.open, Path.replace, faiss.write_index
+
+    def open_(self: Path, mode: str = "r", *args, **kwargs):  # type: ignore[no-untyped-def]
+        handle = real_open(self, mode, *args, **kwargs)
+        if "w" not in mode or not hit(f"write {self.name}"):
+            return handle
+
+        real_write = handle.write
+
+        def write(text: str) -> int:
+            real_write(text[: len(text) // 2])
+            handle.flush()
+            raise Crash(f"crashed writing {self.name}")
+
+        handle.write = write  # type: ignore[method-assign]
+        return handle
+
+    def replace(self: Path, target):  # type: ignore[no-untyped-def]
+        if hit(f"rename {self.name} -> {Path(target).name}"):
+            raise Crash(f"crashed renaming {self.name}")
+        return real_replace(self, target)
+
+    def write_index(index, path: str) -> None:  # type: ignore[no-untyped-def]
+        if hit(f"faiss {Path(path).name}"):
+            Path(path).write_bytes(b"\x00" * 10)  # a torn file
+            raise Crash("crashed writing the vectors")
+        real_write_index(index, path)
+
+    monkeypatch.setattr(Path, "open", open_)
+    monkeypatch.setattr(Path, "replace", replace)
+    monkeypatch.setattr(faiss, "write_index", write_index)
+    return seen
+
+
+def test_a_crash_at_any_write_step_of_a_save_leaves_a_whole_index(
+    seeds_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every write step of a rebuild's save is made to fail in turn: the index on disk is always the previous one
+    or the new one, whole, and answers as that one did."""
+    from qa import QA, Settings
+    from tests.conftest import FirstSentenceReader
+
+    def answers(out: Path) -> list[str | None]:
+        qa = QA(Retriever(Index.load(out), HashingEncoder()), FirstSentenceReader(), Settings(min_answer_score=0.0))
+        return [qa.answer(q).text for q in ("Who is the mayor of Calais?", "What happened in Dover?")]
+
+    import shutil
+
+    out, pristine = tmp_path / "idx", tmp_path / "pristine"
+    build_index(seeds_copy, pristine, encoder=HashingEncoder(), **CHUNKING)
+    old_id, old_answers = Index.load(pristine).manifest.build_id, answers(pristine)
+    (seeds_copy / "new.txt").write_text("Breaking\n\nA ferry ran aground in Dover today.", encoding="utf-8")
+    outcomes = []
+    for step in range(50):
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.copytree(pristine, out)
+        with monkeypatch.context() as patch:
+            seen = crash_at(patch, step)
+            try:
+                build_index(seeds_copy, out, encoder=HashingEncoder(), incremental=False, **CHUNKING)
+                crashed = False
+            except Crash:
+                crashed = True
+        index = Index.load(out)  # never raises: old or new, always whole
+        outcomes.append((seen[-1], index.manifest.build_id == old_id))
+        if index.manifest.build_id == old_id:
+            assert answers(out) == old_answers
+        else:
+            assert index.manifest.counts["articles"] == 6 and any(c.article_id == "new.txt" for c in index.chunks)
+            assert "A ferry ran aground in Dover today." in (answers(out)[1] or "")
+        if not crashed:
+            break
+    print(outcomes)
+    assert len(outcomes) >= 5, outcomes  # vectors, chunks (write + rename), manifest (write + rename) were all hit
+    assert any(old for _, old in outcomes) and not outcomes[-1][1]

@@ -56,7 +56,7 @@ def test_answer_offsets_point_into_the_article_file(fake_qa: QA) -> None:
 
 def test_below_threshold_the_answer_abstains_but_keeps_sources() -> None:
     p = passage("a.txt", "Nothing useful here.")
-    answer = choose_answer("q", [p], [Span("Nothing", 0, 7, 0.05, p)], min_score=0.2, support_weight=0.0)
+    answer = choose_answer("q", [p], [Span("Nothing", 0, 7, 0.05, p)], min_score=0.2)
     assert answer.text is None and answer.sources == (p,)
     assert "could not find an answer" in format_answer(answer)
 
@@ -66,7 +66,7 @@ def test_same_answer_elsewhere_is_not_an_alternative_but_a_different_one_is() ->
     p2 = passage("b.txt", "There are 5000 migrants.", date="2015-07-01")
     p3 = passage("c.txt", "There are 2,300 migrants.", date="2015-08-20")
     spans = [Span("5,000", 10, 15, 0.9, p1), Span("5000", 10, 14, 0.8, p2), Span("2,300", 10, 15, 0.7, p3)]
-    answer = choose_answer("How many?", [p1, p2, p3], spans, min_score=0.2, support_weight=0.0)
+    answer = choose_answer("How many?", [p1, p2, p3], spans, min_score=0.2)
     assert answer.text == "5,000"
     assert [s.text for s in answer.alternatives] == ["2,300"]
     text = format_answer(answer)
@@ -76,28 +76,67 @@ def test_same_answer_elsewhere_is_not_an_alternative_but_a_different_one_is() ->
 
 def test_format_answer_cites_and_highlights() -> None:
     p = passage("a.txt", "France's interior minister, Bernard\nCazeneuve, said so.", score=0.8, date="2015-08-03")
-    answer = choose_answer("Who?", [p], [Span("Bernard\nCazeneuve", 28, 45, 0.9, p)], min_score=0.2, support_weight=0.0)
+    answer = choose_answer("Who?", [p], [Span("Bernard\nCazeneuve", 28, 45, 0.9, p)], min_score=0.2)
     assert answer.text == "Bernard Cazeneuve"
     assert (answer.start, answer.end) == (128, 145)
     text = format_answer(answer)
     assert text.startswith("**Bernard Cazeneuve** [1]")
     assert "high (90%)" in text
-    assert "1. *Title of a.txt* — Outlet, 2015-08-03 · `a.txt`" in text
+    assert "1. *Title of a.txt* — Outlet, 2015-08-03 · a.txt (chars 100–155)" in text
     assert "**Bernard Cazeneuve**, said so." in text
 
 
 def test_article_text_is_never_markup() -> None:
     evil = 'Hi <script>alert(1)</script> <img src=x onerror="alert(2)"> [link](javascript:alert(3))'
     p = passage("a.txt", evil)
-    text = format_answer(choose_answer("q", [p], [], min_score=0.2, support_weight=0.0))
+    text = format_answer(choose_answer("q", [p], [], min_score=0.2))
     assert "<script>" not in text and "<img" not in text
     assert "&lt;script&gt;" in text
     assert "\\[link\\]" in text
 
 
+def test_answer_alternatives_titles_and_outlets_are_never_markup() -> None:
+    """Everything an article controls is escaped: the answer span, another article's span, title, outlet, date."""
+    from qa.types import Answer
+
+    evil = "<script>alert(1)</script> *x*"
+    chunk_a = Chunk(
+        "a.txt:0",
+        "<img src=x onerror=alert(2)>.txt",
+        "<b>Title</b> [t](javascript:alert(3))",
+        evil,
+        0,
+        len(evil),
+        "<i>Outlet</i>",
+        "2015-08-03",
+    )
+    other = "<svg onload=alert(4)> 3,000 migrants"
+    chunk_b = Chunk("b.txt:0", "b.txt", "B", other, 0, len(other), "Out`let", "2015-08-04")
+    a, b = Passage(chunk_a, 0.9), Passage(chunk_b, 0.8)
+    answer = Answer(
+        question="q",
+        score=0.9,
+        sources=(a, b),
+        span=Span(evil, 0, len(evil), 0.9, a),
+        alternatives=(Span(other, 0, len(other), 0.8, b),),
+    )
+    text = format_answer(answer)
+    import re
+
+    for raw in ("<script", "<img", "<b>", "<i>", "<svg"):
+        assert raw not in text, raw
+    assert not re.search(r"(?<!\\)\]\(", text)  # no link syntax survives
+    assert (
+        text.startswith("**&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\*x\\***")
+        or "&lt;script&gt;" in text.split("\n")[0]
+    )
+    assert "&lt;svg onload=alert(4)&gt;" in text and "Out\\`let" in text
+    assert "&lt;b&gt;Title&lt;/b&gt; \\[t\\]" in text
+
+
 def test_plain_format_for_the_terminal() -> None:
     p = passage("a.txt", "Bernard Cazeneuve said <so>.")
-    answer = choose_answer("Who?", [p], [Span("Bernard Cazeneuve", 0, 17, 0.9, p)], min_score=0.2, support_weight=0.0)
+    answer = choose_answer("Who?", [p], [Span("Bernard Cazeneuve", 0, 17, 0.9, p)], min_score=0.2)
     text = format_answer(answer, markdown=False)
     assert text.startswith("Bernard Cazeneuve [1]") and "«Bernard Cazeneuve»" in text and "<so>" in text
 
@@ -112,5 +151,5 @@ def test_agreeing_articles_raise_confidence_but_one_article_counts_once() -> Non
     assert candidates(spans)[0].score == pytest.approx(0.5)  # overlapping chunks of one article
     spans.append(Span("Bernard Cazeneuve", 9, 26, 0.5, b))
     assert candidates(spans)[0].score == pytest.approx(0.75)
-    answer = choose_answer("Who?", [a1, a2, b], spans, min_score=0.6, support_weight=0.0)
+    answer = choose_answer("Who?", [a1, a2, b], spans, min_score=0.6)
     assert answer.text == "Bernard Cazeneuve" and answer.score == pytest.approx(0.75)

@@ -11,10 +11,10 @@ from tests.conftest import HashingEncoder
 
 
 def test_fusion_rewards_agreement_and_scales_to_one() -> None:
-    fused = fuse([[1, 2, 3], [1, 3, 2]], 3)
-    assert [row for row, _ in fused] == [1, 2, 3] or [row for row, _ in fused] == [1, 3, 2]
-    assert fused[0] == (1, 1.0)
-    assert all(0 < s <= 1 for _, s in fused)
+    fused = fuse([[1, 2, 3], [1, 3, 2], [4]], 4, weights=(1.0, 1.0, 1.0))
+    best = 3 / 11  # first in all three lists
+    tie = (1 / 12 + 1 / 13) / best  # second in one list, third in the other
+    assert fused == [(1, 2 / 11 / best), (2, tie), (3, tie), (4, 1 / 11 / best)]  # equal scores: lower row first
 
 
 def test_fusion_weights_and_constant() -> None:
@@ -42,5 +42,8 @@ def test_hybrid_returns_k_distinct_passages_best_first(fake_index_dir: Path) -> 
 def test_dense_only_mode(fake_index_dir: Path) -> None:
     retriever = Retriever(Index.load(fake_index_dir), HashingEncoder(), hybrid=False)
     assert retriever.lexical is None and not retriever.hybrid
+    question = "Natacha Bouchart mayor of Calais"
+    exact = retriever.index.search(HashingEncoder().encode_queries([question])[0], 3)
+    assert [p.chunk.id for p in retriever.retrieve(question, 3)] == [p.chunk.id for p in exact]  # FAISS order alone
     assert not retriever.with_index(retriever.index).hybrid  # a rebuild keeps the mode
     assert len(retriever.retrieve("Calais", 3)) == 3

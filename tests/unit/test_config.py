@@ -1,0 +1,42 @@
+"""Settings: the one owner of defaults; the environment overrides deployment settings only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.config import ENVIRONMENT, Settings
+
+
+def test_deployment_variables_override_their_settings() -> None:
+    env = {"QA_TOP_K": "7", "QA_INDEX_DIR": "/data/idx", "QA_MIN_ANSWER_SCORE": "0.3", "QA_READER_PRECISION": "fp32"}
+    s = Settings.from_env(env)
+    assert (s.top_k, s.index_dir, s.min_answer_score, s.reader_precision) == (7, Path("/data/idx"), 0.3, "fp32")
+    assert Settings.from_env({}) == Settings()
+
+
+def test_measurement_switches_are_not_read_from_the_environment() -> None:
+    assert Settings.from_env({"QA_SPANS_PER_PASSAGE": "1", "QA_CHUNK_WORDS": "50"}) == Settings()
+    assert "spans_per_passage" not in ENVIRONMENT and "chunk_words" not in ENVIRONMENT
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"QA_TOP_K": "abc"}, "QA_TOP_K='abc' is not a valid int"),
+        ({"QA_TOP_K": "0"}, "QA_TOP_K"),
+        ({"QA_MIN_ANSWER_SCORE": "high"}, "QA_MIN_ANSWER_SCORE"),
+    ],
+)
+def test_bad_values_name_the_variable(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Settings.from_env(env)
+
+
+def test_the_qa_facade_takes_its_defaults_from_settings(fake_qa) -> None:  # type: ignore[no-untyped-def]
+    from qa import QA
+
+    bare = QA(fake_qa.retriever, fake_qa.reader)
+    assert bare.settings == Settings()
+    assert len(bare.retrieve("Calais")) == Settings().top_k

@@ -1,0 +1,78 @@
+"""The page's state object (qa.web.WebApp) with the fake models: uploads, rollback, replies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa import QA, Settings
+from qa.index import Index
+from qa.loading import ensure_index
+from qa.retriever import Retriever
+from qa.web import EMPTY_REPLY, WebApp
+from tests.conftest import FirstSentenceReader, HashingEncoder
+
+
+@pytest.fixture
+def app(seeds_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> WebApp:
+    import qa.loading
+
+    settings = Settings(seeds_dir=seeds_copy, index_dir=tmp_path / "idx", min_answer_score=0.0)
+    monkeypatch.setattr(qa.loading, "encoder", lambda _settings: HashingEncoder())  # no model for these tests
+    ensure_index(settings)
+    fake = QA(Retriever(Index.load(settings.index_dir), HashingEncoder()), FirstSentenceReader(), settings)
+    return WebApp(fake, settings)
+
+
+def upload_file(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_an_upload_is_indexed_and_answers(app: WebApp, tmp_path: Path) -> None:
+    path = upload_file(tmp_path, "ostend.txt", "Port notice\n\nThe Ostend ferry terminal will close in March.\n")
+    message = app.add_articles([path])
+    assert "added ostend.txt" in message and "searchable now" in message
+    assert any(c.article_id == "ostend.txt" for c in app.qa.retriever.index.chunks)
+    assert app.qa.retrieve("Ostend ferry terminal", 1)[0].article_id == "ostend.txt"
+
+
+def test_a_failed_indexing_takes_the_upload_back_out(
+    app: WebApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import qa.web
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    before = sorted(p.name for p in app.settings.seeds_dir.iterdir())
+    chunks_before = app.qa.retriever.index.chunks
+    monkeypatch.setattr(qa.web, "ensure_index", broken)
+    path = upload_file(tmp_path, "ostend.txt", "Port notice\n\nThe Ostend ferry terminal will close in March.\n")
+    message = app.add_articles([path])
+    assert "Indexing failed" in message and "disk full" in message and "nothing was changed" in message
+    assert sorted(p.name for p in app.settings.seeds_dir.iterdir()) == before  # the file was taken back out
+    assert app.qa.retriever.index.chunks == chunks_before  # and the old index still answers
+
+
+def test_a_refused_and_a_good_upload_together(app: WebApp, tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("Un caf\u00e9 \u00e0 Calais".encode("latin-1"))
+    good = upload_file(tmp_path, "dover.txt", "Dover news\n\nFerries to Dover were cancelled on Friday.\n")
+    message = app.add_articles([str(bad), good])
+    assert "refused" in message and "not UTF-8" in message and "added dover.txt" in message
+    assert not (app.settings.seeds_dir / "latin1.txt").exists()
+
+
+def test_an_empty_question_gets_the_hint_and_an_oversized_one_the_limit(app: WebApp) -> None:
+    assert app.respond("   ", []) == EMPTY_REPLY
+    assert "too long" in app.respond("x" * 5000, [])
+
+
+def test_a_follow_up_is_read_with_the_conversation(app: WebApp) -> None:
+    history = [{"role": "user", "content": "Who is the mayor of Calais?"}, {"role": "assistant", "content": "…"}]
+    alone = app.respond("When did she say that?", [])
+    with_history = app.respond("When did she say that?", history)
+    assert alone != with_history  # the earlier question changes what is retrieved
