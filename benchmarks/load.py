@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ import time
 from pathlib import Path
 
 from qa.evaluation.bench import QUESTIONS
+from qa.evaluation.metrics import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,13 +84,12 @@ def main() -> None:
     if proc is not None:
         proc.terminate()
         proc.wait(timeout=30)
-    ordered = sorted(latencies)
     report = {
         "clients": args.clients,
         "requests": len(latencies),
         "errors": len(errors),
-        "p50_ms": 1000 * statistics.median(ordered),
-        "p95_ms": 1000 * ordered[int(0.95 * (len(ordered) - 1))],
+        "p50_ms": 1000 * percentile(latencies, 0.5),
+        "p95_ms": 1000 * percentile(latencies, 0.95),
         "throughput_qps": len(latencies) / wall,
         "wall_s": wall,
     }

@@ -15,6 +15,7 @@ import time
 import faiss
 import numpy as np
 
+from qa.evaluation.metrics import percentile
 from qa.index import IVF_TRAIN_POINTS, choose_structure
 
 
@@ -62,10 +63,9 @@ def main() -> None:
                 _, ids = index.search(q.reshape(1, -1), 10)
                 times.append(1000 * (time.perf_counter() - t0))
                 hits += len(set(ids[0]) & set(t))
-            times.sort()
             print(
                 f"{structure:<18} {nprobe or '-':>6} {hits / (10 * len(queries)):>9.3f} "
-                f"{times[len(times) // 2]:>7.2f} {times[int(0.95 * (len(times) - 1))]:>7.2f} {ram:>7.0f} {build:>8.1f}"
+                f"{percentile(times, 0.5):>7.2f} {percentile(times, 0.95):>7.2f} {ram:>7.0f} {build:>8.1f}"
             )
 
 
