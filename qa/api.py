@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import functools
+import logging
 
 from qa import loading
 from qa.config import Settings
 from qa.pipeline import QA, clean_question
 from qa.types import Answer, Passage, TextSpan
 
+logger = logging.getLogger(__name__)
+
 
 @functools.cache
 def default_qa() -> QA:
-    """The read-only default pipeline behind qa.retrieve/qa.answer, loaded on first use."""
-    return QA.load(Settings.from_env())
+    """The default pipeline behind qa.retrieve/qa.answer, loaded on first use. A missing or stale index of its
+    corpus is built first (the same incremental, atomic build as `python -m qa build`, logged), as app.py does."""
+    settings = Settings.from_env()
+    if settings.seeds_dir.is_dir() and not loading.index_is_current(settings):
+        logger.warning("building the index of %s in %s before the first answer", settings.seeds_dir, settings.index_dir)
+        loading.ensure_index(settings)
+    return QA.load(settings)
 
 
 def retrieve(question: str, k: int | None = None) -> list[Passage]:

@@ -72,3 +72,23 @@ def test_non_english_and_emoji_questions_are_answered_normally(real_qa: QA) -> N
     answer = real_qa.answer("Qui est le ministre de l'Intérieur ? 🇫🇷")
     assert len(answer.sources) == 5
     assert answer.text is None or isinstance(answer.text, str)
+
+
+def test_the_python_api_builds_a_missing_index_on_first_use(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`import qa; qa.answer(...)` on a fresh clone (no embeddings/ yet) builds the index, then answers."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for path in SEEDS.glob("*.txt"):
+        (seeds / path.name).write_bytes(path.read_bytes())
+    env = {**os.environ, "QA_SEEDS_DIR": str(seeds), "QA_INDEX_DIR": str(tmp_path / "idx"), "PYTHONPATH": str(ROOT)}
+    code = 'import qa; a = qa.answer("Who is France\'s interior minister?"); print(a.text)'
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Cazeneuve" in done.stdout.splitlines()[-1]
+    assert "building the index" in done.stderr and (tmp_path / "idx" / "manifest.json").is_file()
