@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 from qa.credits import asks_for_credit, in_credit_line
 from qa.dates import asks_for_latest
-from qa.text import normalize_answer
+from qa.text import answer_key
 from qa.types import Answer, Passage, Span
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """One distinct answer (normalised text) with every span that gave it."""
+    """One distinct answer (qa.text.answer_key) with every span that gave it."""
 
     spans: tuple[Span, ...]  # best first
     score: float  # noisy-or over articles: 1 - prod(1 - best span score in each article)
@@ -24,10 +24,10 @@ class Candidate:
 
 
 def candidates(spans: Sequence[Span]) -> list[Candidate]:
-    """Group spans by normalised text; agreement across different articles raises the score."""
+    """Group spans by answer (qa.text.answer_key: numbers by value); agreement across articles raises the score."""
     groups: dict[str, list[Span]] = {}
     for span in spans:
-        if key := normalize_answer(span.text):
+        if key := answer_key(span.text):
             groups.setdefault(key, []).append(span)
     out = []
     for group in groups.values():

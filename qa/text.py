@@ -14,3 +14,24 @@ def normalize_answer(text: str) -> str:
     text = "".join(ch for ch in text.lower() if ch not in PUNCTUATION)
     text = re.sub(r"\b(a|an|the)\b", " ", text)
     return " ".join(text.split())
+
+
+# A number as news prints it: "3000", "3,000", "3 000", "3.5", "2,500"; never part of a word or a date like 2015-08.
+NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,3}(?:[, \u00a0\u202f]\d{3})+|\d+)(?:\.(\d+))?(?![\w/-])")
+MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+
+
+def answer_key(text: str) -> str:
+    """What makes two answers the same answer: a span holding exactly one number is that number (and "%" when it is
+    a percentage), so "3000", "3,000", "some 3,000" and "3 000 migrants" agree and "30%" differs from "30";
+    anything else (dates included: "2 July" is not "2 August") compares by normalize_answer."""
+    numbers = list(NUMBER.finditer(text))
+    if len(numbers) == 1 and not MONTH.search(text):
+        m = numbers[0]
+        whole = re.sub(r"\D", "", m.group(1))
+        value = whole.lstrip("0") or "0"
+        if m.group(2) and m.group(2).strip("0"):
+            value += "." + m.group(2).rstrip("0")
+        percent = text[m.end() :].lstrip().startswith(("%", "per cent", "percent"))
+        return f"#{value}{'%' if percent else ''}"
+    return normalize_answer(text)

@@ -153,3 +153,33 @@ def test_agreeing_articles_raise_confidence_but_one_article_counts_once() -> Non
     assert candidates(spans)[0].score == pytest.approx(0.75)
     answer = choose_answer("Who?", [a1, a2, b], spans, min_score=0.6)
     assert answer.text == "Bernard Cazeneuve" and answer.score == pytest.approx(0.75)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("3000", "3,000", True),
+        ("some 3,000", "3 000 migrants", True),
+        ("2,500 migrants", "2,500 immigrants", True),
+        ("30%", "30 per cent", True),
+        ("30%", "30", False),
+        ("3.50", "3.5", True),
+        ("2 July", "2 August", False),
+        ("2015-08-03", "2015-08-04", False),
+        ("5,000", "2,300", False),
+        ("Bernard Cazeneuve", "bernard cazeneuve.", True),
+        ("17 and 19", "17", False),
+    ],
+)
+def test_answers_compare_as_numbers_where_they_are_numbers(a: str, b: str, same: bool) -> None:
+    from qa.text import answer_key
+
+    assert (answer_key(a) == answer_key(b)) is same
+
+
+def test_agreeing_figures_written_differently_merge_across_articles() -> None:
+    p1, p2 = passage("a.txt", "There are some 3,000 migrants."), passage("b.txt", "About 3 000 migrants wait.")
+    spans = [Span("some 3,000", 10, 20, 0.5, p1), Span("3 000", 6, 11, 0.5, p2)]
+    answer = choose_answer("How many migrants?", [p1, p2], spans, min_score=0.6)
+    assert answer.text == "some 3,000" and answer.score == pytest.approx(0.75)  # noisy-or of two articles
+    assert answer.alternatives == ()  # the same figure is not shown as a disagreement
