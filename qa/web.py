@@ -49,12 +49,24 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     }
 
 
+def message_text(content: Any) -> str:
+    """The text of a message's content: Gradio 6 sends a list of parts ({"type": "text", "text": ...}), older
+    versions a plain string."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text") or "") if content.get("type", "text") == "text" else ""
+    if isinstance(content, list | tuple):
+        return " ".join(t for t in (message_text(part) for part in content) if t)
+    return ""
+
+
 def user_questions(history: list[Any]) -> list[str]:
     """Earlier user turns of a Gradio messages history, oldest first."""
     out = []
     for turn in history or []:
-        if isinstance(turn, dict) and turn.get("role") == "user" and isinstance(turn.get("content"), str):
-            out.append(turn["content"])
+        if isinstance(turn, dict) and turn.get("role") == "user" and (text := message_text(turn.get("content"))):
+            out.append(text)
     return out
 
 

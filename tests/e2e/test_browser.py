@@ -52,13 +52,24 @@ def page(browser, server: str, request: pytest.FixtureRequest) -> Iterator[objec
 
 
 def ask(page, question: str) -> object:  # type: ignore[no-untyped-def]
-    """Type a question in the chat box, send it, and return the newest bot message once it has sources."""
+    """Type a question in the chat box, send it, and return the bot message it brings once its sources are shown.
+
+    Waits for a new bot message (a second question must not be answered by the first one's reply) and for its
+    citation lines, not only the "Sources" heading, which can render a moment before them."""
+    import time
+
     page.get_by_role("tab", name="Chat").click()
+    bots = page.locator(".message.bot, [data-testid='bot']")
+    before = bots.count()
     box = page.locator("textarea").first
     box.fill(question)
     box.press("Enter")
-    bot = page.locator(".message.bot, [data-testid='bot']").last
+    deadline = time.time() + ANSWER_TIMEOUT_MS / 1000
+    while bots.count() <= before and time.time() < deadline:
+        page.wait_for_timeout(100)
+    bot = bots.last
     bot.get_by_text("Sources").wait_for(timeout=ANSWER_TIMEOUT_MS)
+    bot.get_by_text("chars", exact=False).first.wait_for(timeout=ANSWER_TIMEOUT_MS)
     return bot
 
 

@@ -76,3 +76,15 @@ def test_a_follow_up_is_read_with_the_conversation(app: WebApp) -> None:
     alone = app.respond("When did she say that?", [])
     with_history = app.respond("When did she say that?", history)
     assert alone != with_history  # the earlier question changes what is retrieved
+
+
+def test_user_turns_are_read_in_gradio_6_and_older_formats() -> None:
+    from qa.web import user_questions
+
+    history = [
+        {"role": "user", "content": [{"type": "text", "text": "Who is the mayor of Calais?"}]},  # Gradio 6
+        {"role": "assistant", "content": [{"type": "text", "text": "Natacha Bouchart"}]},
+        {"role": "user", "content": "Which party?"},  # a plain string, as older versions and API clients send
+        {"role": "user", "content": [{"type": "file", "file": {"path": "x.png"}}]},  # no text: skipped
+    ]
+    assert user_questions(history) == ["Who is the mayor of Calais?", "Which party?"]
