@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,20 @@ EXAMPLES = [
     "Who reported the Reuters story from Paris on Cazeneuve's call for more British help?",
     "What did the Home Office say on 2 July?",
 ]
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 7860
+
+
+def listen_address(env: Mapping[str, str]) -> tuple[str, int]:
+    """Where to serve when no flag says: QA_HOST/QA_PORT, else Gradio's own GRADIO_SERVER_NAME/GRADIO_SERVER_PORT
+    (what container and Spaces deployments set), else loopback only, port 7860."""
+    host = env.get("QA_HOST") or env.get("GRADIO_SERVER_NAME") or DEFAULT_HOST
+    port = env.get("QA_PORT") or env.get("GRADIO_SERVER_PORT") or str(DEFAULT_PORT)
+    try:
+        return host, int(port)
+    except ValueError as err:
+        raise ValueError(f"the port must be a number, got {port!r}") from err
+
+
 EMPTY_REPLY = "Please type a question about the articles, for example: Who is France's interior minister?"
 
 

@@ -127,3 +127,38 @@ def test_a_stale_index_is_rebuilt_when_the_app_starts(real_settings, tmp_path: P
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_the_start_is_quiet(live_server: LiveServer) -> None:
+    """Third-party INFO lines (the faiss loader, the ONNX quantiser) stay out of the log unless --verbose."""
+    log = live_server.log.read_text()
+    assert "INFO faiss" not in log and "INFO onnx" not in log, log[:2000]
+
+
+def test_gradio_server_port_is_honoured(real_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Containers and Spaces set GRADIO_SERVER_PORT; with no --port and no QA_PORT the app serves there."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from tests.conftest import ROOT, SEEDS, free_port
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "QA_PORT"}
+    env.update(QA_SEEDS_DIR=str(SEEDS), QA_INDEX_DIR=str(real_settings.index_dir), GRADIO_SERVER_PORT=str(port))
+    with (tmp_path / "app.log").open("w") as log:
+        proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline, page = time.time() + 120, b""
+        while time.time() < deadline and proc.poll() is None and b"News QA" not in page:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    page = response.read()
+            except OSError:
+                time.sleep(0.5)
+        assert b"News QA" in page, (tmp_path / "app.log").read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -88,3 +88,24 @@ def test_user_turns_are_read_in_gradio_6_and_older_formats() -> None:
         {"role": "user", "content": [{"type": "file", "file": {"path": "x.png"}}]},  # no text: skipped
     ]
     assert user_questions(history) == ["Who is the mayor of Calais?", "Which party?"]
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, ("127.0.0.1", 7860)),
+        ({"GRADIO_SERVER_NAME": "0.0.0.0", "GRADIO_SERVER_PORT": "8080"}, ("0.0.0.0", 8080)),
+        ({"GRADIO_SERVER_PORT": "8080", "QA_PORT": "9000", "QA_HOST": "127.0.0.2"}, ("127.0.0.2", 9000)),
+    ],
+)
+def test_the_listen_address_honours_gradio_settings_below_ours(env: dict[str, str], expected: tuple[str, int]) -> None:
+    from qa.web import listen_address
+
+    assert listen_address(env) == expected
+
+
+def test_a_bad_port_is_named() -> None:
+    from qa.web import listen_address
+
+    with pytest.raises(ValueError, match="'eighty'"):
+        listen_address({"GRADIO_SERVER_PORT": "eighty"})
