@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import string
 
+from qa.dates import MONTHS
+
 PUNCTUATION = frozenset(string.punctuation)
 
 
@@ -18,7 +20,8 @@ def normalize_answer(text: str) -> str:
 
 # A number as news prints it: "3000", "3,000", "3 000", "3.5", "2,500"; never part of a word or a date like 2015-08.
 NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,3}(?:[, \u00a0\u202f]\d{3})+|\d+)(?:\.(\d+))?(?![\w/-])")
-MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+# Month names and their abbreviations ("Aug 3"), whole words only: "market" or "decade" is no month.
+MONTH = re.compile(rf"\b(?:{'|'.join([*MONTHS, *(m[:3] for m in MONTHS), 'sept'])})\b", re.IGNORECASE)
 
 
 def answer_key(text: str) -> str:

@@ -169,6 +169,7 @@ def test_agreeing_articles_raise_confidence_but_one_article_counts_once() -> Non
         ("5,000", "2,300", False),
         ("Bernard Cazeneuve", "bernard cazeneuve.", True),
         ("17 and 19", "17", False),
+        ("3,000 market traders", "3000", True),  # "market" is no month
     ],
 )
 def test_answers_compare_as_numbers_where_they_are_numbers(a: str, b: str, same: bool) -> None:
