@@ -38,12 +38,10 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
     ev.add_argument("-k", type=int, default=settings.top_k)
     ev.add_argument("--json", action="store_true")
     ev.add_argument("-v", "--verbose", action="store_true", help="a row per question")
-    ev.add_argument("--precision", choices=PRECISIONS, help="reader arithmetic (default: settings)")
     ev.add_argument("--index", type=Path, default=settings.index_dir)
     bench = commands.add_parser("bench", help="cold start, per-stage latency, reader cost, build throughput")
     bench.add_argument("-k", type=int, default=settings.top_k)
     bench.add_argument("--corpus", type=Path, help="also time a full build of this folder of .txt articles")
-    bench.add_argument("--precision", choices=PRECISIONS, help="reader arithmetic (default: settings)")
     squad = squad_parser(commands)
     op = open_parser(commands)
     for sub in (ev, squad, bench, op):
@@ -63,7 +61,6 @@ def open_parser(commands: Any) -> argparse.ArgumentParser:
     op.add_argument("--limit", type=int, default=0, help="the first N of the sample only")
     op.add_argument("--work", type=Path, default=Path(".cache") / "eval-open", help="where articles and index go")
     op.add_argument("--sweep", action="store_true", help="also print a threshold sweep")
-    op.add_argument("--precision", choices=PRECISIONS, help="reader arithmetic (default: settings)")
     return op
 
 
@@ -78,14 +75,15 @@ def squad_parser(commands: Any) -> argparse.ArgumentParser:
     squad.add_argument("--predictions", type=Path, help="score this predictions JSON instead of running the reader")
     squad.add_argument("--threshold", type=float, default=None, help="abstention threshold (default: the app's)")
     squad.add_argument("--sweep", action="store_true", help="also print a threshold sweep and a reliability table")
-    squad.add_argument("--precision", choices=PRECISIONS, help="reader arithmetic (default: settings)")
     squad.add_argument("--split", choices=SPLITS, help="only the articles of this split (split.json; dev = held out)")
     squad.add_argument("--fit-calibration", type=Path, metavar="MODEL_DIR", help="fit the confidence; write it there")
     return squad
 
 
 def add_ablation_flags(sub: argparse.ArgumentParser) -> None:
-    """Switches that measure a design choice against its absence; the app always runs the defaults."""
+    """The reader's arithmetic, and switches that measure a design choice against its absence; the app always
+    runs the defaults."""
+    sub.add_argument("--precision", choices=PRECISIONS, help="reader arithmetic (default: settings)")
     group = sub.add_argument_group("ablations (measure a design choice; the app always uses the defaults)")
     group.add_argument("--spans-per-passage", type=int, default=Settings.spans_per_passage)
 

@@ -43,13 +43,17 @@ class QA:
         self.retriever = retriever
         self.reader = reader
         self.settings = settings or Settings()
-        self.step = AnswerStep(reader, self.settings)
 
     @classmethod
     def load(cls, settings: Settings | None = None) -> QA:
         """Index plus both models (slow: seconds). Raises MissingIndexError/IncompatibleIndexError with the fix."""
         settings = settings or Settings.from_env()
         return cls(loading.retriever(settings), loading.reader(settings), settings)
+
+    @property
+    def step(self) -> AnswerStep:
+        """The answer step over this QA's reader and settings (derived, so it never disagrees with them)."""
+        return AnswerStep(self.reader, self.settings)
 
     @property
     def manifest(self) -> Manifest:

@@ -141,21 +141,25 @@ class LiveServer:
     log: Path
 
 
-def start_app(seeds: Path, index: Path, log: Path, extra_env: dict[str, str] | None = None) -> tuple[Any, str]:
+def start_app(seeds: Path, index: Path, log: Path, port_variable: str | None = None) -> tuple[Any, str]:
     """Start app.py on a free loopback port and wait until it serves its page. The port is chosen before the app
-    binds it, so another process may take it in between: then the app exits and we try another port."""
+    binds it, so another process may take it in between: then the app exits and we try another port.
+
+    port_variable: hand the port over in this environment variable (e.g. GRADIO_SERVER_PORT) instead of --port."""
     import subprocess
     import sys
     import time
     import urllib.request
 
     env = {**os.environ, "QA_SEEDS_DIR": str(seeds), "QA_INDEX_DIR": str(index), "GRADIO_ANALYTICS_ENABLED": "False"}
-    env.update(extra_env or {})
+    env.pop("QA_PORT", None)
     for _attempt in range(3):
         port = free_port()
+        if port_variable:
+            env[port_variable] = str(port)
         with log.open("w") as handle:
             proc = subprocess.Popen(
-                [sys.executable, "app.py", "--port", str(port)],
+                [sys.executable, "app.py"] + ([] if port_variable else ["--port", str(port)]),
                 cwd=ROOT,
                 env=env,
                 stdout=handle,

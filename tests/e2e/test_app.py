@@ -137,28 +137,11 @@ def test_the_start_is_quiet(live_server: LiveServer) -> None:
 
 def test_gradio_server_port_is_honoured(real_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Containers and Spaces set GRADIO_SERVER_PORT; with no --port and no QA_PORT the app serves there."""
-    import os
-    import subprocess
-    import sys
-    import time
-    import urllib.request
+    from tests.conftest import SEEDS, start_app
 
-    from tests.conftest import ROOT, SEEDS, free_port
-
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "QA_PORT"}
-    env.update(QA_SEEDS_DIR=str(SEEDS), QA_INDEX_DIR=str(real_settings.index_dir), GRADIO_SERVER_PORT=str(port))
-    with (tmp_path / "app.log").open("w") as log:
-        proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc, url = start_app(SEEDS, real_settings.index_dir, tmp_path / "app.log", port_variable="GRADIO_SERVER_PORT")
     try:
-        deadline, page = time.time() + 120, b""
-        while time.time() < deadline and proc.poll() is None and b"News QA" not in page:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    page = response.read()
-            except OSError:
-                time.sleep(0.5)
-        assert b"News QA" in page, (tmp_path / "app.log").read_text()
+        assert url.startswith("http://127.0.0.1:")  # start_app returns only once our page answers there
     finally:
         proc.terminate()
         proc.wait(timeout=30)
