@@ -1,4 +1,4 @@
-"""Command line: python -m qa build | ask | search | eval | eval-squad | bench."""
+"""Command line: python -m qa build | ask | search | eval | eval-squad | eval-open | eval-disagree | bench."""
 
 from __future__ import annotations
 
@@ -44,7 +44,11 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
     bench.add_argument("--corpus", type=Path, help="also time a full build of this folder of .txt articles")
     squad = squad_parser(commands)
     op = open_parser(commands)
-    for sub in (ev, squad, bench, op):
+    dis = commands.add_parser("eval-disagree", help="are every article's differing values shown (issue 12's set)")
+    dis.add_argument("path", type=Path, help="e.g. benchmarks/disagreement/questions.json")
+    dis.add_argument("--upload", type=Path, action="append", default=[], help="index this article with the seeds")
+    dis.add_argument("--json", action="store_true")
+    for sub in (ev, squad, bench, op, dis):
         add_ablation_flags(sub)
     return p
 
@@ -86,6 +90,8 @@ def add_ablation_flags(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--precision", choices=PRECISIONS, help="reader arithmetic (default: settings)")
     group = sub.add_argument_group("ablations (measure a design choice; the app always uses the defaults)")
     group.add_argument("--spans-per-passage", type=int, default=Settings.spans_per_passage)
+    group.add_argument("--extra-passages", type=int, default=Settings.extra_passages, help="0: read the top k only")
+    group.add_argument("--report-score", type=float, default=Settings.min_report_score)
 
 
 def measured_settings(args: argparse.Namespace, settings: Settings) -> Settings:
@@ -94,6 +100,8 @@ def measured_settings(args: argparse.Namespace, settings: Settings) -> Settings:
         settings,
         reader_precision=args.precision or settings.reader_precision,
         spans_per_passage=args.spans_per_passage,
+        extra_passages=args.extra_passages,
+        min_report_score=args.report_score,
     )
 
 
@@ -123,6 +131,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from qa.evaluation.open_corpus import run_eval_open
 
             return run_eval_open(args, measured_settings(args, settings))
+        if args.command == "eval-disagree":
+            from qa.evaluation.disagreement import run_eval_disagree
+
+            return run_eval_disagree(args, measured_settings(args, settings))
         if args.command == "eval":
             from qa.evaluation.questions import run_eval
             from qa.pipeline import QA

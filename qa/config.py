@@ -37,10 +37,19 @@ class Settings:
     # The reader's two best spans of each passage are candidates: a passage's runner-up can be the byline name a
     # credit question asks for (qa.credits); otherwise the best span wins (same figures as one per passage).
     spans_per_passage: int = 2
+    # Beyond the top_k passages, up to this many more are read: other articles' best evidence of the kind the
+    # question asks for (qa.reading), so that differing reports can be shown; 0 reads the top_k only.
+    extra_passages: int = 4
+    reading_depth: int = 60  # how deep in the retrieval ranking those other articles' passages are looked for
+    # Another article's value is shown beside the answer (agreeing or differing) from this calibrated confidence
+    # when it is of the kind the question asks for (qa.kinds); without a kind, from min_answer_score.
+    min_report_score: float = 0.15
 
     def __post_init__(self) -> None:
         if self.spans_per_passage < 1:
             raise ValueError(f"spans_per_passage must be >= 1, got {self.spans_per_passage}")
+        if self.extra_passages < 0:
+            raise ValueError(f"extra_passages must be >= 0, got {self.extra_passages}")
         if self.top_k < 1:
             raise ValueError(f"top_k (QA_TOP_K) must be >= 1, got {self.top_k}")
 

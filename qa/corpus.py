@@ -104,7 +104,19 @@ def detect_metadata(text: str) -> tuple[str | None, str | None, str | None, str 
         outlet = "ITV News"
     if date_text is None and (m := WEEKDAY_DATE.search(text)):
         date_text = m.group(1)
+        date = date or written_date(date_text)
     return outlet, date, date_text, byline
+
+
+def written_date(text: str) -> str | None:
+    """ISO yyyy-mm-dd of a date written with its year ("Thursday 2 July 2015"); None without a year: "Thursday 2
+    July" fits 2015, 2009 and 2020, and a year is never guessed."""
+    from qa.dates import MONTHS
+
+    m = re.search(r"\b(\d{1,2}) ([A-Za-z]+) (\d{4})\b", text)
+    if not m or m.group(2).lower() not in MONTHS:
+        return None
+    return f"{m.group(3)}-{MONTHS.index(m.group(2).lower()) + 1:02d}-{int(m.group(1)):02d}"
 
 
 def find_title(text: str, content: list[Line], outlet: str | None) -> str:

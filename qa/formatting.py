@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 
-from qa.selection import span_date
 from qa.types import Answer, Passage, Span
 
 SNIPPET_CHARS = 320
@@ -52,7 +51,7 @@ def snippet(passage: Passage, highlight: tuple[int, int] | None, markdown: bool)
 
 def describe(passage: Passage, markdown: bool) -> str:
     """'Title — Outlet, date · file' for a citation line."""
-    facts = escape(", ".join(x for x in (passage.outlet, passage.date) if x), markdown)
+    facts = escape(", ".join(x for x in (passage.outlet, passage.shown_date) if x), markdown)
     title = escape(passage.title, markdown)
     title = f"*{title}*" if markdown else title
     where = escape(passage.article_id, markdown)  # no code span: a file name is text, and escapes show inside one
@@ -66,8 +65,47 @@ def citation_number(answer: Answer, span: Span) -> int:
     return 0
 
 
+def report_line(answer: Answer, span: Span, markdown: bool) -> str:
+    """One article's report: its value, outlet, date (as the text gives it), title, citation and the words around
+    the value."""
+    value = escape(" ".join(span.text.split()), markdown)
+    value = f"**{value}**" if markdown else value
+    facts = escape(", ".join(x for x in (span.outlet, span.date or "undated") if x), markdown)
+    title = escape(span.title, markdown)
+    title = f"*{title}*" if markdown else f"“{title}”"
+    return f"- {value} — {facts}: {title} [{citation_number(answer, span)}] {words_around(span, markdown)}"
+
+
+def words_around(span: Span, markdown: bool, chars: int = 70) -> str:
+    """The value in its sentence, cut to about `chars` characters either side."""
+    text = span.passage.text
+    lo, hi = max(0, span.start - chars), min(len(text), span.end + chars)
+
+    def part(a: int, b: int) -> str:
+        return escape(re.sub(r"\s+", " ", text[a:b]), markdown)
+
+    mark, close = ("**", "**") if markdown else ("«", "»")
+    body = f"{part(lo, span.start)}{mark}{part(span.start, span.end).strip()}{close}{part(span.end, hi)}".strip()
+    return f"“{'…' if lo else ''}{body}{'…' if hi < len(text) else ''}”"
+
+
+def report_lines(answer: Answer, markdown: bool) -> list[str]:
+    """ "Reports differ" (the answer's article first, then the others newest first) or "N articles agree"."""
+    if answer.span is None or not (answer.alternatives or answer.agreeing):
+        return []
+    bold = (lambda t: f"**{t}**") if markdown else (lambda t: t)
+    if answer.alternatives:
+        n = 1 + len(answer.alternatives) + len(answer.agreeing)
+        head = [bold(f"Reports differ ({n} articles):")]
+        spans = [answer.span, *answer.agreeing, *answer.alternatives]
+    else:
+        head = [bold(f"{1 + len(answer.agreeing)} articles agree:")]
+        spans = [answer.span, *answer.agreeing]
+    return ["", *head, *(report_line(answer, s, markdown) for s in spans)]
+
+
 def format_answer(answer: Answer, *, markdown: bool = True) -> str:
-    """The answer, its confidence, disagreeing sources (newest first) and numbered sources."""
+    """The answer, its confidence, every other article's report (qa.selection.reports) and numbered sources."""
     lines: list[str] = []
     if answer.span is None:
         lines.append("I could not find an answer to that in the articles. The closest passages are below.")
@@ -75,15 +113,11 @@ def format_answer(answer: Answer, *, markdown: bool = True) -> str:
         text = escape(answer.text or "", markdown)
         n = citation_number(answer, answer.span)
         lines.append(f"{'**' + text + '**' if markdown else text} [{n}] — confidence {confidence_words(answer.score)}")
-    if answer.alternatives and answer.span is not None:
-        lines += ["", "Sources disagree:" if not markdown else "**Sources disagree:**"]
-        for span in sorted([answer.span, *answer.alternatives], key=span_date, reverse=True):
-            facts = escape(", ".join(x for x in (span.passage.outlet, span.passage.date or "undated") if x), markdown)
-            value = escape(" ".join(span.text.split()), markdown)
-            lines.append(f"- {value} — {facts} [{citation_number(answer, span)}] ({confidence_words(span.score)})")
+    lines += report_lines(answer, markdown)
     lines += ["", "**Sources**" if markdown else "Sources"]
     for n, passage in enumerate(answer.sources, 1):
-        spans = [s for s in (answer.span, *answer.alternatives) if s and s.passage.chunk.id == passage.chunk.id]
+        reports = (answer.span, *answer.agreeing, *answer.alternatives)
+        spans = [s for s in reports if s and s.passage.chunk.id == passage.chunk.id]
         highlight = (spans[0].start, spans[0].end) if spans else None
         lines.append(f"{n}. {describe(passage, markdown)}")
         lines.append(f"   > {snippet(passage, highlight, markdown)}")

@@ -11,7 +11,9 @@ from qa.answering import AnswerStep
 from qa.config import Settings
 from qa.followup import contextualise
 from qa.index import Index, Manifest
+from qa.kinds import wanted
 from qa.reader import Reader
+from qa.reading import reading_set
 from qa.retriever import Retriever
 from qa.types import Answer, Passage
 
@@ -92,7 +94,20 @@ class QA:
         """
         question = clean_question(question, self.settings.max_question_chars)
         query = contextualise(question, [q[: self.settings.max_question_chars] for q in history])
-        return self.answer_passages(question, self.search(query, k))
+        return self.answer_passages(question, self.reading(question, query, k))
+
+    def reading(self, question: str, query: str | None = None, k: int | None = None) -> list[Passage]:
+        """What the reader reads: the k best passages for the query (the question unless given), then other
+        articles' best passages that may hold a value of the kind the question asks for (qa.kinds), up to
+        settings.extra_passages more, for their reports only (qa.reading; for a question without a kind they are
+        read only if they contain the answer: AnswerStep.confirm)."""
+        k = self.settings.top_k if k is None else k
+        if k < 1:
+            raise ValueError(f"k must be >= 1, got {k}")
+        if not self.settings.extra_passages:
+            return self.search(query or question, k)
+        ranked = self.retriever.retrieve(query or question, k, deeper=self.settings.reading_depth)
+        return reading_set(ranked, k, k + self.settings.extra_passages, wanted(question))
 
     def answer_passages(self, question: str, passages: Sequence[Passage]) -> Answer:
         """The answer step (qa.answering): read every passage in one pass, rank, choose, abstain and cite."""

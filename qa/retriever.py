@@ -58,9 +58,17 @@ class Retriever:
         """Rows of up to n chunks by BM25, best first (none when not hybrid)."""
         return [row for row, _ in self.lexical.search(query, n)] if self.lexical else []
 
-    def retrieve(self, question: str, k: int) -> list[Passage]:
-        """The k best passages for the question, best first."""
+    def retrieve(self, question: str, k: int, *, deeper: int = 0) -> list[Passage]:
+        """The k best passages for the question, best first; with `deeper`, followed by the rest of the `deeper`
+        best (the k first exactly as without it: a deeper fusion alone would reorder them)."""
         vector = self.embed(question)
+        top = self.rank(question, vector, k)
+        if deeper <= k:
+            return top
+        seen = {p.chunk.id for p in top}
+        return top + [p for p in self.rank(question, vector, deeper) if p.chunk.id not in seen]
+
+    def rank(self, question: str, vector: np.ndarray, k: int) -> list[Passage]:
         if self.lexical is None:
             return self.index.search(vector, k)
         n = max(k, self.candidates)

@@ -40,6 +40,7 @@ class Passage:
 
     chunk: Chunk
     score: float  # retrieval score; higher is better
+    for_reports: bool = False  # read only for other articles' reports, not a source of the answer (qa.reading)
 
     @property
     def article_id(self) -> str:
@@ -68,6 +69,11 @@ class Passage:
     @property
     def date(self) -> str | None:
         return self.chunk.date
+
+    @property
+    def shown_date(self) -> str | None:
+        """The article's date as ISO when the text gives a full one, else as written ("Thursday 2 July")."""
+        return self.chunk.date or self.chunk.date_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +107,19 @@ class Span:
         return self.passage.article_id
 
     @property
+    def title(self) -> str:
+        return self.passage.title
+
+    @property
+    def outlet(self) -> str | None:
+        return self.passage.outlet
+
+    @property
+    def date(self) -> str | None:
+        """Its article's date: ISO when the text gives a full date, else as written; never inferred."""
+        return self.passage.shown_date
+
+    @property
     def article_start(self) -> int:
         """Offset of the span in its article file's text."""
         return self.passage.start + self.start
@@ -116,9 +135,17 @@ class Answer:
 
     question: str
     score: float  # confidence in [0, 1]
-    sources: tuple[Passage, ...]  # citation [n] is sources[n - 1]
+    # citation [n] is sources[n - 1]: the retrieved passages, then any read for a report shown (for_reports)
+    sources: tuple[Passage, ...]
     span: Span | None = None  # None when the system abstains
-    alternatives: tuple[Span, ...] = field(default=())  # differing strong answers from other articles
+    # Other articles' reports: each its article's best span of the kind asked for, scored at least
+    # Settings.min_report_score. alternatives differ from the answer (newest article first), agreeing give it too.
+    alternatives: tuple[Span, ...] = field(default=())
+    agreeing: tuple[Span, ...] = field(default=())
+
+    @property
+    def reports_differ(self) -> bool:
+        return self.span is not None and bool(self.alternatives)
 
     @property
     def text(self) -> str | None:

@@ -14,7 +14,7 @@ from qa.corpus import MAX_ARTICLE_BYTES
 from qa.formatting import escape, format_answer
 from qa.loading import ensure_index
 from qa.pipeline import QA, EmptyQuestionError
-from qa.types import Answer, Passage
+from qa.types import Answer, Passage, Span
 from qa.uploads import UploadError, save_upload
 
 logger = logging.getLogger(__name__)
@@ -43,7 +43,21 @@ EMPTY_REPLY = "Please type a question about the articles, for example: Who is Fr
 
 
 def passage_json(passage: Passage) -> dict[str, Any]:
-    return {**asdict(passage.chunk), "score": passage.score}
+    return {**asdict(passage.chunk), "score": passage.score, "for_reports": passage.for_reports}
+
+
+def report_json(span: Span) -> dict[str, Any]:
+    """Another article's report: its value, where it is (offsets into the article file) and whose it is."""
+    return {
+        "text": " ".join(span.text.split()),
+        "score": span.score,
+        "article_id": span.article_id,
+        "title": span.title,
+        "outlet": span.outlet,
+        "date": span.date,
+        "start": span.article_start,
+        "end": span.article_end,
+    }
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
@@ -56,10 +70,9 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "start": answer.start,
         "end": answer.end,
         "sources": [passage_json(p) for p in answer.sources],
-        "alternatives": [
-            {"text": " ".join(s.text.split()), "score": s.score, "article_id": s.article_id, "date": s.passage.date}
-            for s in answer.alternatives
-        ],
+        "reports_differ": answer.reports_differ,
+        "alternatives": [report_json(s) for s in answer.alternatives],
+        "agreeing": [report_json(s) for s in answer.agreeing],
         "markdown": format_answer(answer),
     }
 

@@ -68,15 +68,16 @@ def timed(fn: Any, *args: Any) -> tuple[Any, float]:
 def stage_latencies(settings: Settings, questions: list[str], k: int) -> dict[str, dict[str, float]]:
     """p50/p95 milliseconds of each stage of qa.answer, measured by calling the stages one by one.
 
-    retrieve + read + assemble = total; embed, dense and bm25 are the parts of one retrieval pass, timed apart
-    (a question that names an article's date or outlet runs a second pass, inside retrieve).
+    retrieve + read + assemble + confirm (agreeing articles' passages read once the answer is known) = total;
+    embed, dense and bm25 are the parts of one retrieval pass, timed apart (a question that names an article's date
+    or outlet runs a second pass, inside retrieve).
     """
     from qa.pipeline import QA
 
     qa = QA.load(settings)
     r = qa.retriever
     qa.answer(questions[0], k)  # warm-up
-    names = ("embed", "dense", "bm25", "retrieve", "read", "assemble", "total")
+    names = ("embed", "dense", "bm25", "retrieve", "read", "assemble", "confirm", "total")
     times: dict[str, list[float]] = {s: [] for s in names}
     for q in questions * 3:
         vector, ms = timed(r.embed, q)
@@ -84,12 +85,14 @@ def stage_latencies(settings: Settings, questions: list[str], k: int) -> dict[st
         times["dense"].append(timed(r.dense, vector, r.candidates)[1])
         if r.hybrid:
             times["bm25"].append(timed(r.sparse, q, r.candidates)[1])
-        passages, ms_retrieve = timed(qa.search, q, k)
+        passages, ms_retrieve = timed(qa.reading, q, None, k)
         spans, ms_read = timed(qa.step.read, q, passages)
-        _, ms_assemble = timed(qa.step.choose, q, passages, spans)
-        for stage, ms in (("retrieve", ms_retrieve), ("read", ms_read), ("assemble", ms_assemble)):
+        answer, ms_assemble = timed(qa.step.choose, q, passages, spans)
+        _, ms_confirm = timed(qa.step.confirm, q, passages, spans, answer)
+        stages = (("retrieve", ms_retrieve), ("read", ms_read), ("assemble", ms_assemble), ("confirm", ms_confirm))
+        for stage, ms in stages:
             times[stage].append(ms)
-        times["total"].append(ms_retrieve + ms_read + ms_assemble)
+        times["total"].append(ms_retrieve + ms_read + ms_assemble + ms_confirm)
     return {s: {"p50": percentile(v, 0.5), "p95": percentile(v, 0.95)} for s, v in times.items() if v}
 
 

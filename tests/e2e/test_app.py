@@ -25,7 +25,7 @@ def test_ask_endpoint_answers_with_citations(client) -> None:  # type: ignore[no
     )
     assert result["answer"] == "James Regan"
     assert result["article_id"] == "000_c41d2c88b869987b.txt"
-    assert len(result["sources"]) == 5
+    assert len([s for s in result["sources"] if not s["for_reports"]]) == 5
     assert result["markdown"].startswith("**James Regan**")
 
 
@@ -80,13 +80,18 @@ def test_listening_addresses_reads_a_wildcard_bind() -> None:
         assert listening_addresses(s.getsockname()[1]) == {"0.0.0.0"}
 
 
-def test_ask_gives_alternatives_from_other_articles(client) -> None:  # type: ignore[no-untyped-def]
-    """Each alternative is another article's differing answer, with where it is."""
+def test_ask_gives_alternatives_from_other_articles(client, live_server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    """Each alternative is another article's differing answer: its outlet, date, title and offsets into its file."""
     result = client.predict("How many migrants are in Calais?", api_name="/ask")
-    assert result["answer"], result
+    assert result["answer"] and result["reports_differ"], result
+    assert len(result["alternatives"]) >= 3
     for alt in result["alternatives"]:
         assert alt["article_id"] != result["article_id"] and alt["text"] and alt["text"] != result["answer"]
         assert 0.0 <= alt["score"] <= 1.0
+        text = (live_server.seeds / alt["article_id"]).read_text(encoding="utf-8")
+        assert " ".join(text[alt["start"] : alt["end"]].split()) == alt["text"]
+        assert alt["title"] and "outlet" in alt and "date" in alt
+    assert {"Reuters", "Home Office"} <= {a["outlet"] for a in result["alternatives"]}
     cited = {s["article_id"] for s in result["sources"]}
     assert {a["article_id"] for a in result["alternatives"]} <= cited
 
@@ -145,3 +150,18 @@ def test_gradio_server_port_is_honoured(real_settings, tmp_path: Path) -> None: 
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_an_uploaded_articles_figure_joins_the_reports_without_a_restart(  # type: ignore[no-untyped-def]
+    client, server: str
+) -> None:
+    """Issue 12, part 5: a sixth article with a new figure, added through the upload endpoint, is reported."""
+    from tests.e2e.test_disagreement import EXTRA, FIVE_FIGURES
+    from tests.e2e.test_hostile import upload_as
+
+    assert "added" in upload_as(server, EXTRA.name, EXTRA.read_bytes())
+    result = client.predict(FIVE_FIGURES, api_name="/ask")
+    reports = [result, *result["alternatives"]]
+    mine = [r for r in reports if r["article_id"] == EXTRA.name]
+    assert mine and (mine[0].get("text") or mine[0].get("answer")) == "some 4,000", result["markdown"]
+    assert "some 4,000" in result["markdown"] and "2015-09-02" in result["markdown"]

@@ -98,6 +98,23 @@ def test_question_shows_bold_answer_and_highlighted_source(page) -> None:  # typ
     assert "000_c41d2c88b869987b.txt" in text and "Reuters" in text and "confidence" in text
 
 
+def test_differing_reports_are_shown_with_outlets_and_dates(page) -> None:  # type: ignore[no-untyped-def]
+    """The "reports differ" block: every article's figure, its outlet and date, each value in bold."""
+    bot = ask(page, "How many migrants are camped in and around Calais?")
+    text = str(bot.inner_text())
+    assert "Reports differ (5 articles):" in text, text
+    block = text.split("Reports differ", 1)[1].split("Sources", 1)[0]
+    for figure, facts in [
+        ("estimated 5,000", "Reuters, 2015-08-03"),
+        ("3000", "Home Office, Thursday 2 July"),
+        ("Some 3,000", "FRANCE 24, 2015-08-20"),
+        ("around 2,500", "ITV News, undated"),
+        ("up to 2,300", "undated"),
+    ]:
+        assert f"{figure} — {facts}" in block, (figure, block)
+        assert bot.locator("li strong", has_text=figure).count() >= 1
+
+
 def first_source(bot) -> str:  # type: ignore[no-untyped-def]
     return next(line for line in str(bot.inner_text()).splitlines() if "chars" in line)
 

@@ -113,7 +113,7 @@ def test_hostile_questions(client, label: str, question: str, error: str | None)
         return
     result = client.predict(question, api_name="/ask")
     assert result["answer"] is None or isinstance(result["answer"], str)
-    assert len(result["sources"]) == 5
+    assert len([s for s in result["sources"] if not s["for_reports"]]) == 5
     assert "<script" not in result["markdown"] and "<img" not in result["markdown"]
 
 

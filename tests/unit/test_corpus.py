@@ -58,7 +58,15 @@ def test_home_office_statement(articles: dict) -> None:
     a = articles["004_23b41e1308167223.txt"]
     assert a.outlet == "Home Office"
     assert a.date_text == "Thursday 2 July"
+    assert a.date is None  # the text gives no year, so none is made up
     assert a.title.startswith("The Home Secretary visited Paris")
+
+
+def test_a_date_written_with_its_year_becomes_an_iso_date() -> None:
+    from qa.corpus import parse_article
+
+    a = parse_article("x.txt", "Home Office\nThe Home Secretary visited Paris today (Thursday 2 July 2015).\n")
+    assert (a.date, a.date_text) == ("2015-07-02", "Thursday 2 July 2015")
 
 
 def test_plain_article_with_repeated_headline(articles: dict) -> None:

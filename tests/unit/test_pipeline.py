@@ -69,9 +69,11 @@ def test_same_answer_elsewhere_is_not_an_alternative_but_a_different_one_is() ->
     answer = choose_answer("How many?", [p1, p2, p3], spans, min_score=0.2)
     assert answer.text == "5,000"
     assert [s.text for s in answer.alternatives] == ["2,300"]
+    assert [s.article_id for s in answer.agreeing] == ["b.txt"]
     text = format_answer(answer)
-    assert "Sources disagree" in text
-    assert text.index("2,300") < text.index("5,000 —")  # newest first
+    assert "**Reports differ (3 articles):**" in text
+    # the answer's report first, then the one that agrees, then the differing one
+    assert text.index("**5,000** — Outlet, 2015-08-03") < text.index("**5000** —") < text.index("**2,300** —")
 
 
 def test_format_answer_cites_and_highlights() -> None:

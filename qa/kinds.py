@@ -1,0 +1,223 @@
+"""What kind of value a question asks for, and whether a span (in its passage) is one.
+
+"How many migrants are in Calais?" wants a count of migrants: "30%" (a share), "£12 million" (money) and
+"514 people" arrested (a count of something else) are not answers to it, even when the reader scores them. The
+kinds are few and coarse on purpose: counts, percentages, money and dates are the values news reports disagree
+on, and a span of another kind must never be shown as a competing report (qa.selection).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.dates import MONTHS
+from qa.text import NUMBER
+
+COUNT, PERCENT, MONEY, DATE, OTHER = "count", "percent", "money", "date", "other"
+
+NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?"
+    r"|thousands?|millions?|billions?|dozens?|a dozen"
+)
+NUMERAL = re.compile(rf"\d|\b(?:{NUMBER_WORDS})\b", re.IGNORECASE)
+PERCENT_SIGN = re.compile(r"\d\s*(?:%|per ?cent\b)", re.IGNORECASE)
+CURRENCY = re.compile(
+    r"[£$€¥]|\b(?:[A-Z]{1,2}\$|euros?|pounds?|sterling|dollars?|francs|yen|yuan|rupees?|EUR|GBP|USD)\b"
+)
+WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+DATE_WORD = re.compile(
+    rf"\b(?:{'|'.join(MONTHS)}|{WEEKDAYS}|today|yesterday|tomorrow)\b"
+    r"|\b(?:1[5-9]|20)\d\d\b|\b\d{4}-\d{2}-\d{2}\b",
+    re.IGNORECASE,
+)
+YEAR = re.compile(r"(?<![\d,.])(?:1[5-9]|20)\d\d(?![\d,])")
+
+ASKS_PERCENT = re.compile(r"\b(?:percentage|per ?cent|proportion|share)\b", re.IGNORECASE)
+ASKS_MONEY = re.compile(
+    r"\bhow much (?:money|funding|cash|aid)\b"
+    r"|\bhow much\b.*\b(?:cost|costs|pay|paid|spend|spent|pledged?|provide[sd]?|give[sn]?|gave|fund(?:s|ed)?"
+    r"|commit(?:s|ted)?|invest(?:s|ed)?|raise[sd]?|worth|budget)\b"
+    r"|\bhow much (?:is|was)\b.*\b(?:fund|budget|price|fee|fine|grant)\b",
+    re.IGNORECASE,
+)
+ASKS_COUNT = re.compile(r"\bhow many\b|\b(?:number|numbers|count|total) of\b", re.IGNORECASE)
+ASKS_DATE = re.compile(
+    r"^\s*when\b|\b(?:what|which) (?:date|day|year|month)\b|\bon what (?:date|day)\b|\bin what year\b", re.IGNORECASE
+)
+# Where the thing counted ends in "how many migrants are in Calais" / "the number of networks dismantled".
+FOCUS = re.compile(
+    r"\bhow many ([\w'-]+(?: [\w'-]+){0,3})|\b(?:number|numbers|count|total) of ([\w'-]+(?: [\w'-]+){0,3})",
+    re.IGNORECASE,
+)
+
+
+def word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+STOP = word_set(
+    "a an the are is was were be been being have has had do does did will would can could should may might must "
+    "in at of on for from to by with into over under since during this that these those there their its as and or "
+    "than per each every who which what when where why how"
+)
+PLURAL_WITHOUT_S = word_set("people children men women police staff personnel cattle sheep deer")
+# Counted people: "3,000 people" answers "how many migrants", "514 people" does not answer "how many networks".
+PEOPLE = word_set("people persons individuals men women children adults")
+HUMAN = PEOPLE | word_set(
+    "migrants immigrants emigrants refugees seekers asylum-seekers residents inhabitants citizens civilians workers "
+    "employees staff personnel soldiers troops officers police policemen students pupils passengers tourists "
+    "visitors protesters demonstrators voters victims patients prisoners detainees members fans survivors "
+    "casualties dead injured wounded families smugglers traffickers"
+)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """The kind of value a question asks for, and for a count the head noun of what is counted ("networks")."""
+
+    kind: str
+    unit: str | None = None
+
+
+def wanted(question: str) -> Wanted:
+    """COUNT/PERCENT/MONEY/DATE when the question's form says so, else OTHER (no constraint)."""
+    if ASKS_PERCENT.search(question) and re.search(r"\b(?:what|which|how much)\b", question, re.IGNORECASE):
+        return Wanted(PERCENT)
+    if ASKS_MONEY.search(question):
+        return Wanted(MONEY)
+    if ASKS_COUNT.search(question):
+        return Wanted(COUNT, focus_unit(question))
+    if ASKS_DATE.search(question):
+        return Wanted(DATE)
+    return Wanted(OTHER)
+
+
+def focus_unit(question: str) -> str | None:
+    """The counted noun: the first plural-looking word after "how many"/"number of" ("people-smuggling networks"
+    -> "networks"), before the verb or preposition that ends the phrase."""
+    m = FOCUS.search(question)
+    if not m:
+        return None
+    words: list[str] = []
+    for word in (m.group(1) or m.group(2)).lower().split():
+        if word in STOP:
+            break
+        words.append(word)
+    for word in words:
+        if word in PLURAL_WITHOUT_S or (word.endswith("s") and not word.endswith("ss") and "-" not in word):
+            return word
+    return words[-1] if words else None
+
+
+def stem(word: str) -> str:
+    word = word.lower().strip("'’\"-")
+    for suffix in ("ies", "es", "s"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return word[: -len(suffix)]
+    return word
+
+
+def same_noun(a: str, b: str) -> bool:
+    """ "migrants" ~ "immigrants" ~ "migrant"; "networks" is not "people"."""
+    x, y = stem(a), stem(b)
+    return len(min(x, y, key=len)) >= 3 and (x in y or y in x)
+
+
+def unit_after(text: str, end: int) -> list[str]:
+    """Up to four words after a number at text[end:], to the first preposition, verb-like stop word or
+    punctuation: what the number counts ("19 human trafficking networks operating" -> human, trafficking,
+    networks, operating)."""
+    words: list[str] = []
+    for m in re.finditer(r"[^\W\d][\w'’-]*|[^\w\s]", text[end : end + 80]):
+        token = m.group(0)
+        if not token[0].isalpha() or token.lower() in STOP or len(words) == 4:
+            break
+        words.append(token.lower())
+    return words
+
+
+def counts_unit(text: str, number_end: int, unit: str | None, *, named: bool = False) -> bool:
+    """Whether the number ending at number_end counts `unit`: yes when one of the words that follow is the unit,
+    and unless `named` (the unit itself must follow) also when no noun follows or "people" counts a human unit."""
+    if unit is None:
+        return not named
+    after = unit_after(text, number_end)
+    if any(same_noun(word, unit) for word in after):
+        return True
+    return not named and (not after or (unit in HUMAN and bool(PEOPLE & set(after))))
+
+
+def fits(want: Wanted, text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] (a span in its passage's text) is a value of the wanted kind."""
+    span = text[start:end]
+    if want.kind == OTHER:
+        return True
+    if want.kind == DATE:
+        return bool(DATE_WORD.search(span))
+    if want.kind == PERCENT:
+        return bool(PERCENT_SIGN.search(text[start : end + 9]))
+    if want.kind == MONEY:
+        if not NUMERAL.search(span):
+            return False
+        if CURRENCY.search(text[max(0, start - 4) : end + 10]):
+            return True
+        # "the fund of 15 million, financed by ...": a bare million or billion with nothing counted after it.
+        large = re.search(r"\b(?:million|billion|bn)\b", span, re.IGNORECASE)
+        return large is not None and not unit_after(text, start + large.end())
+    # COUNT: a number that is not a share, a sum of money or a year, counting the thing asked about.
+    if PERCENT_SIGN.search(text[start : end + 9]) or CURRENCY.search(text[max(0, start - 4) : end + 10]):
+        return False
+    numbers = [m for m in NUMBER.finditer(span) if not YEAR.fullmatch(m.group(0))]
+    if numbers:
+        return any(counts_unit(text, start + m.end(), want.unit) for m in numbers)
+    word = re.search(rf"\b(?:{NUMBER_WORDS})\b", span, re.IGNORECASE)
+    return word is not None and counts_unit(text, start + word.end(), want.unit)
+
+
+def passage_has(want: Wanted, text: str, *, named: bool = False) -> bool:
+    """Whether the text holds any value of the wanted kind (what reading-set choice looks for); with `named`, a
+    count must be followed by the counted noun itself ("3000 migrants", not "514 people")."""
+    if want.kind == OTHER:
+        return True
+    if want.kind == DATE:
+        return bool(DATE_WORD.search(text))
+    if named and want.kind == COUNT:
+        return any(
+            not YEAR.fullmatch(m.group(0)) and counts_unit(text, m.end(), want.unit, named=True)
+            for m in NUMBER.finditer(text)
+        )
+    return any(fits(want, text, m.start(), figure_end(text, m.end())) for m in NUMBER.finditer(text))
+
+
+def figure_end(text: str, end: int) -> int:
+    """The end of a figure whose number ends at `end`: past a following "million"/"billion" ("15 million")."""
+    m = re.match(r"\s*(?:million|billion|bn)\b", text[end:], re.IGNORECASE)
+    return end + m.end() if m else end
+
+
+# Words that make a figure approximate: they belong to the figure ("up to 2,300", "the estimated 5,000").
+QUALIFIER = re.compile(
+    r"\b(?:some|around|about|approximately|roughly|nearly|almost|over|more than|fewer than|less than|up to|"
+    r"at least|at most|as many as|estimated|an estimated)\s+$",
+    re.IGNORECASE,
+)
+
+
+def value_bounds(want: Wanted, text: str, start: int, end: int) -> tuple[int, int]:
+    """The span narrowed to the figure the question asks for, with the words that make it approximate.
+
+    "19 human trafficking networks operating in the area, arresting 514" for a count of networks is "19";
+    "2,300" read from "up to 2,300 migrants" is shown as "up to 2,300". Other kinds are left as read.
+    """
+    if want.kind not in (COUNT, MONEY, PERCENT):
+        return start, end
+    span = text[start:end]
+    numbers = [m for m in NUMBER.finditer(span) if not YEAR.fullmatch(m.group(0))]
+    if want.kind == COUNT and len(numbers) > 1:
+        fitting = [m for m in numbers if counts_unit(text, start + m.end(), want.unit)]
+        if fitting:
+            start, end = start + fitting[0].start(), start + fitting[0].end()
+    if NUMBER.match(text, start) and (q := QUALIFIER.search(text[max(0, start - 16) : start])):
+        start -= len(q.group(0))
+    return start, end

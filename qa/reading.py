@@ -1,0 +1,38 @@
+"""Which retrieved passages the reader reads: the k best, plus other articles' best evidence.
+
+The k best passages by retrieval often come from one article (three overlapping chunks of the ITV live page for
+"How many migrants are in Calais?"), so the other articles' figures are never read and the answer cannot say
+that the reports differ. The k best stay, and the answer comes from them alone (Passage.for_reports marks the
+others); then each other article that has no passage of the wanted kind among them (qa.kinds: a count naming the
+counted noun, a sum, a date; any passage when the question has no kind) adds its best passage that may hold one,
+in rank order, up to `budget` passages in all. Reading nine ~200-token passages in one batch costs about 15-20 ms
+more than five on two cores; for a question without a kind they are read only when they contain the answer
+(AnswerStep.confirm).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from qa.kinds import Wanted, passage_has
+from qa.types import Passage
+
+
+def reading_set(ranked: Sequence[Passage], k: int, budget: int, want: Wanted) -> list[Passage]:
+    """ranked[:k], then one more passage (for reports) for each further article, as above; at most max(k, budget)
+    passages."""
+    chosen = list(ranked[:k])
+    if budget <= k:
+        return chosen
+    taken = {p.chunk.id for p in chosen}
+    holds = {p.chunk.id: passage_has(want, p.text) for p in ranked}
+    covered = {p.article_id for p in chosen if passage_has(want, p.text, named=True)}
+    for p in ranked[k:]:
+        if len(chosen) >= budget:
+            break
+        if p.article_id not in covered and p.chunk.id not in taken and holds[p.chunk.id]:
+            chosen.append(replace(p, for_reports=True))
+            taken.add(p.chunk.id)
+            covered.add(p.article_id)
+    return chosen

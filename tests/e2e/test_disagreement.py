@@ -1,0 +1,71 @@
+"""Issue 12 with the real models: every article's figure, agreeing articles cited, an added article taking part."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from qa import QA, format_answer
+from qa.config import Settings
+from tests.conftest import ROOT, SEEDS
+
+pytestmark = pytest.mark.slow
+EXTRA = ROOT / "benchmarks" / "disagreement" / "extra_article.txt"
+FIVE_FIGURES = "How many migrants are camped in and around Calais?"
+# article -> (its figure as the answer or report shows it, outlet, date as the text gives it)
+FIGURES = {
+    "000_c41d2c88b869987b.txt": ("estimated 5,000", "Reuters", "2015-08-03"),
+    "001_faad21c899ddfd9f.txt": ("up to 2,300", None, None),
+    "002_f8273654f7973075.txt": ("Some 3,000", "FRANCE 24", "2015-08-20"),
+    "003_bd1ad776a86b5c50.txt": ("around 2,500", "ITV News", None),
+    "004_23b41e1308167223.txt": ("3000", "Home Office", "Thursday 2 July"),
+}
+
+
+def test_the_five_figure_question_shows_every_articles_figure_with_outlet_and_date(real_qa: QA) -> None:
+    answer = real_qa.answer(FIVE_FIGURES)
+    assert answer.span is not None and answer.reports_differ
+    shown = {s.article_id: (s.text, s.outlet, s.date) for s in (answer.span, *answer.alternatives, *answer.agreeing)}
+    assert shown == FIGURES
+    # each report points at its figure in its file, and is cited among the sources
+    for s in (answer.span, *answer.alternatives):
+        assert (SEEDS / s.article_id).read_text(encoding="utf-8")[s.article_start : s.article_end] == s.text
+        assert s.passage in answer.sources
+    # dated reports newest first; "Thursday 2 July" has no year in its text, so none is made up for it
+    dates = [s.passage.date for s in answer.alternatives if s.passage.date]
+    assert dates == sorted(dates, reverse=True)
+    text = format_answer(answer)
+    assert "**Reports differ (5 articles):**" in text
+    assert "Home Office, Thursday 2 July" in text and "2015" not in text.split("Home Office, ")[1].split(":")[0]
+
+
+def test_a_wrong_kind_of_figure_is_never_a_competing_report(real_qa: QA) -> None:
+    """The networks question: 17 (Reuters) and 19 (FRANCE 24), never the 514 arrests or the Home Office's 30%."""
+    answer = real_qa.answer("How many people-smuggling networks have been broken up this year?")
+    values = {s.article_id: s.text for s in (answer.span, *answer.alternatives) if s}
+    assert values == {"000_c41d2c88b869987b.txt": "17", "002_f8273654f7973075.txt": "19"}
+
+
+def test_articles_that_agree_are_all_cited(real_qa: QA) -> None:
+    answer = real_qa.answer("Who is the mayor of Calais?")
+    assert answer.text == "Natacha Bouchart" and not answer.reports_differ
+    cited = {answer.article_id, *(s.article_id for s in answer.agreeing)}
+    assert cited == {"001_faad21c899ddfd9f.txt", "003_bd1ad776a86b5c50.txt"}
+    assert "**2 articles agree:**" in format_answer(answer)
+
+
+def test_an_added_sixth_articles_figure_is_among_the_reports(real_settings: Settings, tmp_path: Path) -> None:
+    from qa.loading import ensure_index
+
+    corpus = tmp_path / "articles"
+    shutil.copytree(SEEDS, corpus)
+    shutil.copy(EXTRA, corpus / EXTRA.name)
+    settings = replace(real_settings, seeds_dir=corpus, index_dir=tmp_path / "index")
+    ensure_index(settings)
+    answer = QA.load(settings).answer(FIVE_FIGURES)
+    reports = {s.article_id: s for s in (answer.span, *answer.alternatives) if s}
+    assert reports[EXTRA.name].text == "some 4,000" and reports[EXTRA.name].date == "2015-09-02"
+    assert set(FIGURES) <= set(reports) | {s.article_id for s in answer.agreeing}

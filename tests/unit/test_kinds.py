@@ -1,0 +1,86 @@
+"""The kind of value a question asks for, and which spans are one (qa.kinds), on text shaped like the seeds'."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.kinds import COUNT, DATE, MONEY, OTHER, PERCENT, fits, passage_has, value_bounds, wanted
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "unit"),
+    [
+        ("How many migrants are in Calais?", COUNT, "migrants"),
+        ("What is the estimated number of migrants at Calais?", COUNT, "migrants"),
+        ("How many people-smuggling networks have been broken up this year?", COUNT, "networks"),
+        ("How many migrants try to cross each night?", COUNT, "migrants"),
+        ("What percentage of networks were dismantled?", PERCENT, None),
+        ("How much money is Britain providing?", MONEY, None),
+        ("How much has Britain pledged to boost security?", MONEY, None),
+        ("When did the ministers meet?", DATE, None),
+        ("On what day did the ministers meet?", DATE, None),
+        ("Who is the mayor of Calais?", OTHER, None),
+    ],
+)
+def test_questions_say_what_kind_of_value_they_want(question: str, kind: str, unit: str | None) -> None:
+    want = wanted(question)
+    assert (want.kind, want.unit) == (kind, unit)
+
+
+NETWORKS = "French police had broken 19 human trafficking networks operating in the area, arresting 514 people."
+DISMANTLED = "the number of networks dismantled in 2014 has increased by 30% compared to the previous year"
+
+
+def at(text: str, value: str) -> tuple[int, int]:
+    i = text.index(value)
+    return i, i + len(value)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "value", "ok"),
+    [
+        ("How many networks were broken up?", NETWORKS, "19", True),
+        ("How many networks were broken up?", NETWORKS, "514", False),  # a count of people arrested
+        ("How many networks were broken up?", DISMANTLED, "30%", False),  # a share
+        ("How many networks were broken up?", DISMANTLED, "2014", False),  # a year
+        ("How many migrants are in Calais?", "Some 3,000 people are camped in Calais.", "3,000", True),
+        ("How many migrants are in Calais?", "the estimated 5,000\nmigrants in Calais", "5,000", True),
+        ("How many migrants are in Calais?", "There are 3000.", "3000", True),  # nothing counted after it
+        ("How many migrants are in Calais?", "It has pledged £12 million over three years.", "£12 million", False),
+        ("How much money is Britain providing?", "It has pledged £12 million over three years.", "£12 million", True),
+        ("How much money is Britain providing?", "a fund of 15 million, financed by the UK", "15 million", True),
+        ("How much money is Britain providing?", "some 15 million people live there", "15 million", False),
+        ("How much money is Britain providing?", "There are 2,500 migrants.", "2,500", False),
+        ("What percentage were dismantled?", DISMANTLED, "30%", True),
+        ("When did they meet?", "They met on Thursday 2 July in Paris.", "Thursday 2 July", True),
+        ("When did they meet?", "They met in Paris.", "Paris", False),
+        ("Who met?", "They met in Paris.", "Paris", True),  # no kind: anything goes
+    ],
+)
+def test_a_span_fits_when_it_is_a_value_of_the_kind_asked_for(question: str, text: str, value: str, ok: bool) -> None:
+    assert fits(wanted(question), text, *at(text, value)) is ok
+
+
+def test_a_passage_holds_the_kind_when_any_of_its_values_fits() -> None:
+    counts = wanted("How many networks were broken up?")
+    assert passage_has(counts, NETWORKS)
+    assert not passage_has(counts, DISMANTLED)
+    assert passage_has(wanted("How much money is Britain providing?"), "a fund of 15 million, financed by the UK")
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "read", "shown"),
+    [
+        ("How many migrants?", "struggle to cope with up to 2,300 migrants", "2,300", "up to 2,300"),
+        ("How many migrants?", "groups of the estimated 5,000\nmigrants", "5,000", "estimated 5,000"),
+        ("How many migrants?", "There are around 2,500 migrants", "2,500", "around 2,500"),
+        ("How many networks?", NETWORKS, "19 human trafficking networks operating in the area, arresting 514", "19"),
+        ("How many migrants?", "the 2,500 migrants", "2,500", "2,500"),
+        ("Who is the mayor?", "said some 2,500 people", "2,500", "2,500"),  # not a figure question: as read
+    ],
+)
+def test_a_figure_is_shown_with_its_approximation_and_without_other_figures(
+    question: str, text: str, read: str, shown: str
+) -> None:
+    start, end = value_bounds(wanted(question), text, *at(text, read))
+    assert text[start:end] == shown

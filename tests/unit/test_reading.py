@@ -1,0 +1,84 @@
+"""Which passages are read (qa.reading) and which other articles' reports are shown (qa.selection.reports)."""
+
+from __future__ import annotations
+
+from qa.kinds import wanted
+from qa.reading import reading_set
+from qa.selection import choose_answer
+from qa.types import Chunk, Passage, Span
+
+HOW_MANY = "How many migrants are in Calais?"
+
+
+def passage(article: str, n: int, text: str, date: str | None = None) -> Passage:
+    return Passage(Chunk(f"{article}:{n}", article, f"Title {article}", text, 0, len(text), "Outlet", date), 0.5)
+
+
+def test_the_k_best_stay_and_each_other_article_adds_its_best_passage_of_the_kind() -> None:
+    ranked = [
+        passage("a", 0, "Around 2,500 migrants are in Calais."),
+        passage("a", 1, "The mayor spoke to MPs."),
+        passage("b", 0, "The minister spoke on the radio."),  # b: no count, so it is no evidence
+        passage("b", 1, "Up to 2,300 migrants wait in Calais."),
+        passage("c", 0, "The estimated 5,000 migrants in Calais."),
+        passage("c", 1, "Some 5,000 migrants."),
+    ]
+    read = reading_set(ranked, 3, 6, wanted(HOW_MANY))
+    assert [p.chunk.id for p in read] == ["a:0", "a:1", "b:0", "b:1", "c:0"]
+    assert [p.for_reports for p in read] == [False, False, False, True, True]
+
+
+def test_an_article_whose_passage_counts_something_else_still_gets_its_figure_read() -> None:
+    ranked = [
+        passage("a", 0, "Police arrested 514 people."),  # a count of people, not one that names migrants
+        passage("a", 1, "Some 3,000 people are camped in Calais."),
+    ]
+    read = reading_set(ranked, 1, 3, wanted(HOW_MANY))
+    assert [p.chunk.id for p in read] == ["a:0", "a:1"]
+
+
+def test_the_budget_caps_the_reading_and_zero_extra_reads_the_k_best_only() -> None:
+    ranked = [passage(a, 0, f"There are {n} migrants in Calais.") for a, n in zip("abcdef", range(1, 7), strict=True)]
+    assert len(reading_set(ranked, 2, 4, wanted(HOW_MANY))) == 4
+    assert reading_set(ranked, 2, 2, wanted(HOW_MANY)) == ranked[:2]
+    # a question with no kind: every article not yet read adds its best passage
+    assert [p.article_id for p in reading_set(ranked, 1, 3, wanted("Who is the mayor?"))] == ["a", "b", "c"]
+
+
+def span(p: Passage, value: str, score: float) -> Span:
+    i = p.text.index(value)
+    return Span(value, i, i + len(value), score, p)
+
+
+def test_reports_are_each_articles_best_value_of_the_kind_asked_for_newest_first() -> None:
+    a = passage("a", 0, "There are around 2,500 migrants in Calais.", "2015-08-01")
+    b = passage("b", 0, "Police broke up 19 networks and seized 40 boats.", "2015-08-20")
+    c = Passage(passage("c", 0, "The estimated 5,000 migrants in Calais.", "2015-08-03").chunk, 0.4, for_reports=True)
+    d = Passage(passage("d", 0, "Calais has up to 2,300 migrants; 30% more.", None).chunk, 0.3, for_reports=True)
+    spans = [span(a, "2,500", 0.7), span(b, "19", 0.5), span(c, "5,000", 0.9), span(d, "30%", 0.6)]
+    spans += [span(d, "2,300", 0.2), span(b, "40", 0.4)]
+    answer = choose_answer(HOW_MANY, [a, b, c, d], spans, min_score=0.3, report_score=0.15)
+    # the answer comes from the retrieved passages only, even though c's 5,000 scored higher
+    assert answer.text == "around 2,500" and answer.article_id == "a"
+    # b's figures count networks and boats, d's 30% is a share: none is shown; d's figure keeps its "up to";
+    # dated reports come newest first, an undated one last
+    assert [(s.article_id, s.text) for s in answer.alternatives] == [("c", "estimated 5,000"), ("d", "up to 2,300")]
+    assert answer.reports_differ and answer.agreeing == ()
+
+
+def test_another_article_giving_the_same_answer_agrees_and_a_weak_one_is_not_shown() -> None:
+    a = passage("a", 0, "The mayor, Natacha Bouchart, spoke.")
+    b = passage("b", 0, "Calais mayor Natacha Bouchart told MPs.")
+    c = passage("c", 0, "Theresa May met Bernard Cazeneuve.")
+    spans = [span(a, "Natacha Bouchart", 0.8), span(b, "Bouchart", 0.5), span(c, "Theresa May", 0.2)]
+    answer = choose_answer("Who is the mayor of Calais?", [a, b, c], spans, min_score=0.3, report_score=0.15)
+    assert answer.text == "Natacha Bouchart"
+    assert [s.article_id for s in answer.agreeing] == ["b"]
+    # no kind to check: a report from another article needs the answer threshold (0.3), so c's 0.2 is not shown
+    assert answer.alternatives == () and not answer.reports_differ
+
+
+def test_an_abstention_shows_no_reports() -> None:
+    a = passage("a", 0, "There are around 2,500 migrants in Calais.")
+    answer = choose_answer(HOW_MANY, [a], [span(a, "2,500", 0.1)], min_score=0.3)
+    assert answer.span is None and answer.alternatives == () and answer.agreeing == ()
