@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 from qa.config import Settings
 from qa.corpus import MAX_ARTICLE_BYTES
+from qa.feedback import FEEDBACK_FILE, FeedbackLog, Vote
 from qa.formatting import escape, format_answer
 from qa.loading import ensure_index
 from qa.pipeline import QA, EmptyQuestionError
@@ -112,20 +114,40 @@ def index_summary(qa: QA) -> str:
 
 
 class WebApp:
-    """State behind the page: the QA, its settings, and one lock so rebuilds never overlap."""
+    """State behind the page: the QA, its settings, one lock so rebuilds never overlap, and the recent replies so
+    that a vote on one is recorded with the answer it rated."""
+
+    REMEMBERED = 1_000
 
     def __init__(self, qa: QA, settings: Settings) -> None:
         self.qa = qa
         self.settings = settings
         self.lock = threading.Lock()
+        self.feedback = FeedbackLog(settings.index_dir / FEEDBACK_FILE)
+        self.replies: OrderedDict[str, Answer] = OrderedDict()
 
     def respond(self, message: str, history: list[Any]) -> str:
         try:
-            return format_answer(self.qa.answer(message, history=user_questions(history)))
+            answer = self.qa.answer(message, history=user_questions(history))
         except EmptyQuestionError:
             return EMPTY_REPLY
         except ValueError as err:
             return f"Sorry: {escape(str(err), True)}."
+        reply = format_answer(answer)
+        self.replies[reply] = answer
+        while len(self.replies) > self.REMEMBERED:
+            self.replies.popitem(last=False)
+        return reply
+
+    def vote(self, reply: str, liked: bool) -> bool:
+        """Record a thumbs up or down on a reply of this server (qa.feedback); False for one it does not know
+        (given before a restart, or not an answer), which is logged and not recorded."""
+        answer = self.replies.get(reply)
+        if answer is None:
+            logger.warning("a vote on a reply this server did not give (or no longer remembers) was not recorded")
+            return False
+        self.feedback.add(Vote.of(answer, liked))
+        return True
 
     def rebuild(self, progress: Any = None) -> str:
         with self.lock:
@@ -172,8 +194,9 @@ class WebApp:
         return manifest is not None
 
 
-def build_demo(qa: QA, settings: Settings | None = None) -> Any:
-    """The page: chat, articles panel (upload, rebuild) and the `chat`, `ask`, `retrieve` endpoints."""
+def build_demo(qa: QA, settings: Settings | None = None, *, read_only: bool = False) -> Any:
+    """The page: chat, articles panel (upload and rebuild unless read_only: then neither the controls nor their
+    endpoints exist) and the `chat`, `ask`, `retrieve` endpoints."""
     import gradio as gr
 
     app = WebApp(qa, settings or Settings.from_env())
@@ -192,26 +215,35 @@ def build_demo(qa: QA, settings: Settings | None = None) -> Any:
         except ValueError as err:
             raise gr.Error(str(err)) from err
 
+    def vote(data: gr.LikeData) -> None:
+        app.vote(message_text(data.value), data.liked is True)
+
+    # Gradio passes the vote to a parameter annotated gr.LikeData; with postponed annotations it sees only the string
+    # "gr.LikeData" and cannot resolve it (gradio is imported here, lazily), so give it the class itself.
+    vote.__annotations__["data"] = gr.LikeData
+
     with gr.Blocks(title="News QA") as demo:
         gr.Markdown("# News QA\nAnswers are quoted from the articles, with numbered sources you can check.")
         with gr.Tab("Chat"):
-            gr.ChatInterface(
-                fn=app.respond,
-                examples=EXAMPLES,
-                api_name="chat",
-                concurrency_limit=4,
-                chatbot=gr.Chatbot(height=620, label="Answers with sources", elem_id="chat"),
-            )
+            chatbot = gr.Chatbot(height=620, label="Answers with sources", elem_id="chat")
+            if not read_only:  # a vote writes to the server's disk: not for anyone on a read-only server
+                chatbot.like(vote, None, None, api_visibility="private")
+            gr.ChatInterface(fn=app.respond, examples=EXAMPLES, api_name="chat", concurrency_limit=4, chatbot=chatbot)
         with gr.Tab("Articles"):
-            articles_panel(app)
+            articles_panel(app, read_only)
         gr.api(ask, api_name="ask", concurrency_limit=4)
         gr.api(retrieve, api_name="retrieve", concurrency_limit=4)
     return demo
 
 
-def articles_panel(app: WebApp) -> None:
+def articles_panel(app: WebApp, read_only: bool = False) -> None:
     """The Articles tab: what is indexed, uploads and a rebuild button (the `upload` and `rebuild` endpoints)."""
     import gradio as gr
+
+    if read_only:
+        gr.Markdown(index_summary(app.qa), elem_id="index-summary")
+        gr.Markdown("This server is read-only: articles are added where it runs.", elem_id="read-only")
+        return
 
     def upload(paths: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[str, str]:  # noqa: B008
         return app.add_articles(paths, progress), index_summary(app.qa)

@@ -141,17 +141,32 @@ class LiveServer:
     log: Path
 
 
-def start_app(seeds: Path, index: Path, log: Path, port_variable: str | None = None) -> tuple[Any, str]:
+def start_app(
+    seeds: Path,
+    index: Path,
+    log: Path,
+    port_variable: str | None = None,
+    *,
+    args: Sequence[str] = (),
+    env: dict[str, str] | None = None,
+) -> tuple[Any, str]:
     """Start app.py on a free loopback port and wait until it serves its page. The port is chosen before the app
     binds it, so another process may take it in between: then the app exits and we try another port.
 
-    port_variable: hand the port over in this environment variable (e.g. GRADIO_SERVER_PORT) instead of --port."""
+    port_variable: hand the port over in this environment variable (e.g. GRADIO_SERVER_PORT) instead of --port;
+    args, env: more command-line arguments and environment variables (e.g. --host 0.0.0.0, QA_AUTH)."""
     import subprocess
     import sys
     import time
     import urllib.request
 
-    env = {**os.environ, "QA_SEEDS_DIR": str(seeds), "QA_INDEX_DIR": str(index), "GRADIO_ANALYTICS_ENABLED": "False"}
+    env = {
+        **os.environ,
+        "QA_SEEDS_DIR": str(seeds),
+        "QA_INDEX_DIR": str(index),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        **(env or {}),
+    }
     env.pop("QA_PORT", None)
     for _attempt in range(3):
         port = free_port()
@@ -159,7 +174,7 @@ def start_app(seeds: Path, index: Path, log: Path, port_variable: str | None = N
             env[port_variable] = str(port)
         with log.open("w") as handle:
             proc = subprocess.Popen(
-                [sys.executable, "app.py"] + ([] if port_variable else ["--port", str(port)]),
+                [sys.executable, "app.py", *args] + ([] if port_variable else ["--port", str(port)]),
                 cwd=ROOT,
                 env=env,
                 stdout=handle,

@@ -1,4 +1,5 @@
-"""`python -m qa eval QUESTIONS.json`: answer quality, abstention, citations, retrieval and latency."""
+"""`python -m qa eval [QUESTIONS.json] [--feedback FILE]`: answer quality, abstention, citations, retrieval and
+latency; the chat's upvoted answers count as labelled questions, and downvoted ones still given are counted."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from qa.evaluation.metrics import exact_match, f1_score, percentile
+from qa.feedback import Vote, read_votes
 from qa.pipeline import QA
+from qa.text import normalize_answer
 
 
 @dataclass(frozen=True)
@@ -101,8 +104,35 @@ def evaluate(qa: QA, items: list[Item], k: int = 5) -> tuple[dict[str, Any], lis
     return summarise(items, rows), rows
 
 
+def feedback_items(path: Path) -> tuple[list[Item], list[Vote]]:
+    """From a feedback file (qa.feedback): each upvoted answer as a question with that answer in that article, and
+    the downvoted answers."""
+    votes = read_votes(path)
+    ups = [
+        Item(f"up{n}", v.question, (v.answer,), frozenset([v.article_id]))
+        for n, v in enumerate(votes, 1)
+        if v.vote == "up" and v.answer and v.article_id
+    ]
+    return ups, [v for v in votes if v.vote == "down" and v.answer]
+
+
+def still_given(qa: QA, downs: list[Vote], k: int) -> int:
+    """How many downvoted answers the system still gives to the same question."""
+    return sum(normalize_answer(qa.answer(v.question, k).text or "") == normalize_answer(v.answer or "") for v in downs)
+
+
 def run_eval(args: argparse.Namespace, qa: QA) -> int:
-    summary, rows = evaluate(qa, load_items(args.path), args.k)
+    items = load_items(args.path) if args.path else []
+    downs: list[Vote] = []
+    if args.feedback:
+        ups, downs = feedback_items(args.feedback)
+        items += ups
+    if not items and not downs:
+        raise ValueError("no questions to evaluate: give a question file and/or --feedback FILE with votes")
+    summary, rows = evaluate(qa, items, args.k) if items else ({}, [])
+    if args.feedback:
+        summary["downvoted"] = len(downs)
+        summary["downvoted_still_given"] = still_given(qa, downs, args.k)
     if args.json:
         print(
             json.dumps({"summary": summary, "rows": [asdict(r) for r in rows]} if args.verbose else summary, indent=2)

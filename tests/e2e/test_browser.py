@@ -115,6 +115,24 @@ def test_differing_reports_are_shown_with_outlets_and_dates(page) -> None:  # ty
         assert bot.locator("li strong", has_text=figure).count() >= 1
 
 
+def test_a_thumbs_up_is_written_beside_the_index(page, live_server) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16, part 5: the vote lands in feedback.jsonl with the question, the answer and where it is."""
+    import json
+    import time
+
+    feedback = live_server.index / "feedback.jsonl"
+    before = feedback.read_text(encoding="utf-8").splitlines() if feedback.exists() else []
+    ask(page, "Who is the mayor of Calais?")
+    page.get_by_role("button", name="Like").last.click()
+    deadline = time.time() + 30
+    while time.time() < deadline and (not feedback.exists() or len(feedback.read_text().splitlines()) == len(before)):
+        page.wait_for_timeout(200)
+    vote = json.loads(feedback.read_text(encoding="utf-8").splitlines()[-1])
+    assert (vote["vote"], vote["question"], vote["answer"]) == ("up", "Who is the mayor of Calais?", "Natacha Bouchart")
+    text = (live_server.seeds / vote["article_id"]).read_text(encoding="utf-8")
+    assert " ".join(text[vote["start"] : vote["end"]].split()) == "Natacha Bouchart"
+
+
 def first_source(bot) -> str:  # type: ignore[no-untyped-def]
     return next(line for line in str(bot.inner_text()).splitlines() if "chars" in line)
 
