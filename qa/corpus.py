@@ -21,6 +21,7 @@ CHROME = re.compile(
 REUTERS_DATELINE = re.compile(
     r"^\s*date (\d{4}-\d{2}-\d{2})\s+([A-Z][A-Z .'-]*?)\s+(?:[A-Z][a-z]{2,8}\.? \d{1,2}\s+)?(?=\S)"
 )
+SCRAPE_LABEL = re.compile(r"^\s*date \d{4}-\d{2}-\d{2}\s+")
 ISO_LABEL = re.compile(r"^\s*(?:Latest update|Date created|Published|Updated)\s*:\s*(\d{4}-\d{2}-\d{2})", re.M)
 WEEKDAY_DATE = re.compile(
     r"\(((?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day \d{1,2} (?:January|February|March|April|May|June|"
@@ -83,7 +84,7 @@ def parse_article(article_id: str, text: str) -> Article:
     if first < len(content) and content[first].text.strip() in PUBLISHERS:
         outlet = outlet or content[first].text.strip()
     keep = [ln for i, ln in enumerate(content) if i not in leading and i not in skip]
-    regions = merge_regions(text, keep)
+    regions = without_scrape_label(text, merge_regions(text, keep))
     title = find_title(text, content[first:] if first < len(content) else [], outlet)
     return Article(article_id, title, text, regions, outlet, date, date_text, byline)
 
@@ -135,6 +136,15 @@ def find_title(text: str, content: list[Line], outlet: str | None) -> str:
     sentence = re.split(r"(?<=[.!?])\s", " ".join(lead.split()), maxsplit=1)[0]
     words = sentence.split()
     return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+
+
+def without_scrape_label(text: str, regions: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    """The regions without the scraper's "date 2015-08-03" label before a Reuters dateline: it is metadata (the
+    article's date), not story text, and shown as passage text it reads as page chrome. "PARIS Aug 3" stays."""
+    m = SCRAPE_LABEL.match(text)
+    if not m or not regions or regions[0][0] > m.end():
+        return regions
+    return ((max(regions[0][0], m.end()), regions[0][1]), *regions[1:])
 
 
 def merge_regions(text: str, keep: list[Line]) -> tuple[tuple[int, int], ...]:

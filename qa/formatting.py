@@ -65,21 +65,34 @@ def citation_number(answer: Answer, span: Span) -> int:
     return 0
 
 
-def report_line(answer: Answer, span: Span, markdown: bool) -> str:
-    """One article's report: its value, outlet, date (as the text gives it), title, citation and the words around
-    the value."""
-    value = escape(" ".join(span.text.split()), markdown)
-    value = f"**{value}**" if markdown else value
+def report_line(answer: Answer, span: Span, markdown: bool, *, value: bool = True) -> str:
+    """One article's report: its value (unless the block's value is the answer's), outlet, date (as the text gives
+    it), title, citation and, for another article than the answer's (already quoted above), the words around it."""
+    shown = escape(" ".join(span.text.split()), markdown)
+    shown = (f"**{shown}**" if markdown else shown) + " — " if value else ""
     facts = escape(", ".join(x for x in (span.outlet, span.date or "undated") if x), markdown)
     title = escape(span.title, markdown)
     title = f"*{title}*" if markdown else f"“{title}”"
-    return f"- {value} — {facts}: {title} [{citation_number(answer, span)}] {words_around(span, markdown)}"
+    quote = "" if span is answer.span else " " + words_around(span, markdown)
+    return f"- {shown}{facts}: {title} [{citation_number(answer, span)}]{quote}"
+
+
+def whole_words(text: str, lo: int, hi: int) -> tuple[int, int]:
+    """lo moved forward to the start of a word and hi back to the end of one, unless at the text's ends."""
+    if lo > 0 and not text[lo - 1].isspace():
+        nxt = re.search(r"\s", text[lo:])
+        lo = lo + nxt.end() if nxt and lo + nxt.end() < hi else lo
+    if hi < len(text) and not text[hi].isspace():
+        prev = max(text.rfind(" ", lo, hi), text.rfind("\n", lo, hi))
+        hi = prev if prev > lo else hi
+    return lo, hi
 
 
 def words_around(span: Span, markdown: bool, chars: int = 70) -> str:
-    """The value in its sentence, cut to about `chars` characters either side."""
+    """The value in its sentence, cut to about `chars` characters either side, at word boundaries."""
     text = span.passage.text
     lo, hi = max(0, span.start - chars), min(len(text), span.end + chars)
+    lo, hi = min(whole_words(text, lo, span.start)[0], span.start), max(whole_words(text, span.end, hi)[1], span.end)
 
     def part(a: int, b: int) -> str:
         return escape(re.sub(r"\s+", " ", text[a:b]), markdown)
@@ -96,16 +109,17 @@ def report_lines(answer: Answer, markdown: bool) -> list[str]:
     bold = (lambda t: f"**{t}**") if markdown else (lambda t: t)
     if answer.alternatives:
         n = 1 + len(answer.alternatives) + len(answer.agreeing)
-        head = [bold(f"Reports differ ({n} articles):")]
         spans = [answer.span, *answer.agreeing, *answer.alternatives]
-    else:
-        head = [bold(f"{1 + len(answer.agreeing)} articles agree:")]
-        spans = [answer.span, *answer.agreeing]
-    return ["", *head, *(report_line(answer, s, markdown) for s in spans)]
+        return ["", bold(f"Reports differ ({n} articles):"), *(report_line(answer, s, markdown) for s in spans)]
+    spans = [answer.span, *answer.agreeing]
+    head = bold(f"{len(spans)} articles agree:")
+    return ["", head, *(report_line(answer, s, markdown, value=False) for s in spans)]
 
 
 def format_answer(answer: Answer, *, markdown: bool = True) -> str:
-    """The answer, its confidence, every other article's report (qa.selection.reports) and numbered sources."""
+    """Answer first: the answer, its confidence in words and its citation, then the answer in its sentence, then
+    every other article's report (qa.selection.reports), then the numbered sources (collapsed in the chat, so that
+    the answer and the reports stay in view)."""
     lines: list[str] = []
     if answer.span is None:
         lines.append("I could not find an answer to that in the articles. The closest passages are below.")
@@ -113,14 +127,20 @@ def format_answer(answer: Answer, *, markdown: bool = True) -> str:
         text = escape(answer.text or "", markdown)
         n = citation_number(answer, answer.span)
         lines.append(f"{'**' + text + '**' if markdown else text} [{n}] — confidence {confidence_words(answer.score)}")
+        lines.append(f"{'> ' if markdown else '  '}{words_around(answer.span, markdown)}")
     lines += report_lines(answer, markdown)
-    lines += ["", "**Sources**" if markdown else "Sources"]
+    sources = []
     for n, passage in enumerate(answer.sources, 1):
         reports = (answer.span, *answer.agreeing, *answer.alternatives)
         spans = [s for s in reports if s and s.passage.chunk.id == passage.chunk.id]
         highlight = (spans[0].start, spans[0].end) if spans else None
-        lines.append(f"{n}. {describe(passage, markdown)}")
-        lines.append(f"   > {snippet(passage, highlight, markdown)}")
+        sources.append(f"{n}. {describe(passage, markdown)}")
+        sources.append(f"   > {snippet(passage, highlight, markdown)}")
+    if markdown:  # a <details> block: Gradio's chat renders it closed, with "Sources (n)" to open it
+        lines += ["", f"<details><summary><strong>Sources</strong> ({len(answer.sources)})</summary>", "", *sources]
+        lines += ["", "</details>"]
+    else:
+        lines += ["", "Sources", *sources]
     return "\n".join(lines)
 
 

@@ -73,8 +73,19 @@ class QA:
             "retrieval": "dense + BM25" if self.retriever.hybrid else "dense",
             "reader": getattr(self.reader, "description", type(self.reader).__name__),
             "article_ids": sorted({c.article_id for c in self.retriever.index.chunks}),
+            "article_facts": self.articles(),
             "skipped": dict(m.skipped),
         }
+
+    def articles(self) -> list[dict[str, str | None]]:
+        """Each indexed article's file, title, outlet and date (ISO, else as written), by file name."""
+        first: dict[str, Any] = {}
+        for c in self.retriever.index.chunks:
+            first.setdefault(c.article_id, c)
+        return [
+            {"id": a, "title": c.title, "outlet": c.outlet, "date": c.date or c.date_text}
+            for a, c in sorted(first.items())
+        ]
 
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
         """The k best passages for the question (k: settings.top_k when None), best first."""

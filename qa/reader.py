@@ -10,7 +10,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from qa.calibration import Calibration
-from qa.config import Settings
+from qa.config import ROOT, Settings
 from qa.hardware import resolve_precision
 from qa.types import Passage, Span, TextSpan
 
@@ -26,6 +26,14 @@ def quantize_int8(model: Any) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch.ao points at torchao; the dynamic path still works and is tested
         return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def shown_path(path: Path) -> str:
+    """The path relative to the checkout when inside it ("models/reader"), else as given."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
 
 
 class Reader(Protocol):
@@ -113,7 +121,7 @@ class TransformersReader:
             raise ValueError(f"{model_dir} has no trained span head (qa_outputs); it is not a reader")
         precision = resolve_precision(precision)
         self.precision = precision
-        self.description = f"{Path(model_dir).name} reader, {precision}"
+        self.description = f"reader {shown_path(Path(model_dir))}, {precision}"
         self.model = quantize_int8(model.eval()) if precision == "int8" else model.eval()
         self.max_answer_tokens = max_answer_tokens
         self.max_length = max_length

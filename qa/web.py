@@ -107,8 +107,13 @@ def index_summary(qa: QA) -> str:
         f"**{d['articles']} articles, {d['chunks']} chunks** built {d['built']} with `{d['embed_model']}` "
         f"({d['structure']}); retrieval: {d['retrieval']}; {d['reader']}",
         "",
-        *[f"- {escape(a, True)}" for a in d["article_ids"]],
+        "| title | outlet | date | format | file |",
+        "|---|---|---|---|---|",
     ]
+    for a in d["article_facts"]:
+        cells = (a["title"], a["outlet"] or "", a["date"] or "", Path(a["id"]).suffix.lstrip("."), a["id"])
+        rows.append("| " + " | ".join(escape(str(c), True) for c in cells) + " |")
+    rows.append("")
     rows += [f"- skipped {escape(name, True)}: {escape(why, True)}" for name, why in d["skipped"].items()]
     return "\n".join(rows)
 

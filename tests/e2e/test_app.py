@@ -39,7 +39,7 @@ def test_chat_endpoint_and_empty_question(client) -> None:  # type: ignore[no-un
     reply = client.predict("Who is France's interior minister?", api_name="/chat")
     answer_line = reply.splitlines()[0]  # the sources below name him too, even when the system abstains
     assert answer_line.startswith("**Bernard Cazeneuve**") and "confidence" in answer_line, answer_line
-    assert "**Sources**" in reply
+    assert "<details><summary><strong>Sources</strong> (" in reply  # the sources, collapsed below the answer
     assert "Please type a question" in client.predict("   ", api_name="/chat")
 
 

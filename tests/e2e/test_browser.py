@@ -69,7 +69,8 @@ def ask(page, question: str) -> object:  # type: ignore[no-untyped-def]
         page.wait_for_timeout(100)
     bot = bots.last
     bot.get_by_text("Sources").wait_for(timeout=ANSWER_TIMEOUT_MS)
-    bot.get_by_text("chars", exact=False).first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    # the citation lines are inside the collapsed sources: present, not visible until opened
+    bot.get_by_text("chars", exact=False).first.wait_for(state="attached", timeout=ANSWER_TIMEOUT_MS)
     return bot
 
 
@@ -91,11 +92,36 @@ def upload(page, path: Path) -> str:  # type: ignore[no-untyped-def]
     return str(result.inner_text())
 
 
+def open_sources(bot) -> str:  # type: ignore[no-untyped-def]
+    """Open the reply's collapsed sources; return the reply's text with them."""
+    bot.locator("summary", has_text="Sources").click()
+    bot.get_by_text("chars", exact=False).first.wait_for(state="visible", timeout=10_000)
+    return str(bot.inner_text())
+
+
 def test_question_shows_bold_answer_and_highlighted_source(page) -> None:  # type: ignore[no-untyped-def]
     bot = ask(page, "Who reported the Reuters story from Paris on Cazeneuve's call for more British help?")
     assert bot.locator("strong", has_text="James Regan").count() >= 2  # the answer, and inside its source
-    text = bot.inner_text()
+    assert "000_c41d2c88b869987b.txt" not in bot.inner_text()  # the sources start collapsed
+    text = open_sources(bot)
     assert "000_c41d2c88b869987b.txt" in text and "Reuters" in text and "confidence" in text
+
+
+def test_the_answer_is_in_view_after_a_question_at_1280_by_800(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    """Answer first: the answer, its confidence and its sentence are on screen without scrolling; sources wait."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(server, wait_until="load")
+    page.locator("textarea").first.wait_for(timeout=60_000)
+    ask(page, "Who is the Labour shadow immigration minister?")
+    bot = ask(page, "How many migrants are camped in and around Calais?")  # the longest reply: five reports
+    answer = bot.locator("p strong").first
+    box = answer.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 800, box
+    assert answer.inner_text() == "around 2,500" and "confidence" in str(bot.inner_text())
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "answer-first-1280x800.png"))
+    context.close()
 
 
 def test_differing_reports_are_shown_with_outlets_and_dates(page) -> None:  # type: ignore[no-untyped-def]
@@ -134,7 +160,7 @@ def test_a_thumbs_up_is_written_beside_the_index(page, live_server) -> None:  # 
 
 
 def first_source(bot) -> str:  # type: ignore[no-untyped-def]
-    return next(line for line in str(bot.inner_text()).splitlines() if "chars" in line)
+    return next(line for line in open_sources(bot).splitlines() if "chars" in line)
 
 
 def test_a_follow_up_is_read_with_the_conversation(page, browser, server: str) -> None:  # type: ignore[no-untyped-def]
@@ -160,7 +186,7 @@ def test_uploaded_article_becomes_searchable(page, tmp_path: Path) -> None:  # t
     assert "added" in upload(page, article)
     bot = ask(page, "Which union leader called the strike of the Dover ferry workers?")
     assert "Okonkwo-Baptiste" in bot.locator("strong").first.inner_text()
-    assert "dover-strike.txt" in bot.inner_text()
+    assert "dover-strike.txt" in open_sources(bot)
 
 
 def test_bad_upload_is_refused_with_a_message(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -112,3 +112,10 @@ def test_hashes_change_when_a_file_changes(seeds_copy: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8") + " More.", encoding="utf-8")
     after = corpus_hashes(seeds_copy)
     assert [n for n in before if before[n] != after[n]] == ["001_faad21c899ddfd9f.txt"]
+
+
+def test_the_scrapers_date_label_is_metadata_not_passage_text(articles: dict) -> None:
+    a = articles["000_c41d2c88b869987b.txt"]
+    assert a.date == "2015-08-03"
+    first = a.text[a.regions[0][0] : a.regions[0][1]]
+    assert first.startswith("PARIS Aug 3 France's interior minister") and "date 2015" not in first

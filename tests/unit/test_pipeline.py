@@ -186,3 +186,15 @@ def test_agreeing_figures_written_differently_merge_across_articles() -> None:
     answer = choose_answer("How many migrants?", [p1, p2], spans, min_score=0.6)
     assert answer.text == "some 3,000" and answer.score == pytest.approx(0.75)  # noisy-or of two articles
     assert answer.alternatives == ()  # the same figure is not shown as a disagreement
+
+
+def test_the_reply_leads_with_the_answer_in_its_sentence_and_collapses_the_sources() -> None:
+    p = passage("a.txt", "Officials said on Monday that the mayor, Natacha Bouchart, had met MPs.")
+    i = p.text.index("Natacha")
+    answer = choose_answer("Who is the mayor?", [p], [Span("Natacha Bouchart", i, i + 16, 0.9, p)], min_score=0.2)
+    lines = format_answer(answer).splitlines()
+    assert lines[0] == "**Natacha Bouchart** [1] — confidence high (90%)"
+    assert lines[1].startswith("> “") and "the mayor, **Natacha Bouchart**, had met MPs." in lines[1]
+    assert lines[3] == "<details><summary><strong>Sources</strong> (1)</summary>" and lines[-1] == "</details>"
+    plain = format_answer(answer, markdown=False)
+    assert "<details>" not in plain and "\nSources\n1. " in plain

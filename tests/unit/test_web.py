@@ -109,3 +109,14 @@ def test_a_bad_port_is_named() -> None:
 
     with pytest.raises(ValueError, match="'eighty'"):
         listen_address({"GRADIO_SERVER_PORT": "eighty"})
+
+
+def test_the_articles_tab_lists_title_outlet_date_and_format(app: WebApp) -> None:
+    from qa.web import index_summary
+
+    summary = index_summary(app.qa)
+    assert "| title | outlet | date | format | file |" in summary
+    title = "France and UK sign Calais cooperation agreement"
+    assert f"| {title} | FRANCE 24 | 2015-08-20 | txt | 002\\_f8273654f7973075.txt |" in summary
+    assert "| Home Office | Thursday 2 July | txt |" in summary  # a date as the text gives it
+    assert "reader reader" not in summary
