@@ -24,6 +24,7 @@ from qa.index import (
     read_manifest,
     sha256_file,
     vector_id,
+    write_durably,
 )
 from qa.types import Article, Chunk
 
@@ -150,7 +151,28 @@ def build_index(
         last_build=report,
         faiss_index=choose_structure(len(plan.chunks), flat_max_chunks),
     )
+    keep_texts(index_dir, articles)  # before the swap: the new index's citations must be checkable at once
     return Index.from_vectors(vectors, plan.chunks, manifest, plan.vids).save(index_dir)
+
+
+TEXTS = "texts"
+
+
+def keep_texts(index_dir: Path, articles: Sequence[Article]) -> None:
+    """The extracted text of every converted article (html, pdf) as texts/<file>.txt in the index folder: what
+    their offsets point into. Copies of articles no longer in the corpus are removed."""
+    folder = index_dir / TEXTS
+    wanted = {f"{a.id}.txt": a.text for a in articles if a.format not in ("txt", "md")}
+    if not wanted and not folder.is_dir():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in wanted.items():
+        path = folder / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            write_durably(path, text)
+    for path in folder.iterdir():
+        if path.is_file() and path.name not in wanted:
+            path.unlink(missing_ok=True)
 
 
 def plan_vectors(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from qa.config import Settings
+from qa.formats import page_at
 from qa.types import Article, Chunk
 
 # A sentence ends at . ! ? (optionally closed by a quote or bracket) before whitespace and a capital,
@@ -76,6 +77,8 @@ def chunk_article(
                 article.outlet,
                 article.date,
                 article.date_text,
+                page_at(article.pages, start),
+                tuple(b for b in article.pages if start < b < end),
             )
         )
         if j >= len(sents):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from qa.formats import SUFFIXES, convert, suffix
 from qa.types import Article
 
 logger = logging.getLogger(__name__)
@@ -161,10 +162,39 @@ def merge_regions(text: str, keep: list[Line]) -> tuple[tuple[int, int], ...]:
 
 
 def article_paths(seeds_dir: Path) -> list[Path]:
-    """Every *.txt in the folder, sorted so builds are deterministic."""
+    """Every article file in the folder (.txt, .md, .html, .htm, .pdf; not hidden; a README describes the folder
+    and is no article), sorted so builds are deterministic."""
     if not seeds_dir.is_dir():
         raise CorpusError(f"seeds folder {seeds_dir} does not exist")
-    return sorted(p for p in seeds_dir.glob("*.txt") if p.is_file())
+    return sorted(
+        p
+        for p in seeds_dir.iterdir()
+        if p.is_file()
+        and suffix(p.name) in SUFFIXES
+        and not p.name.startswith(".")
+        and not p.name.lower().startswith("readme.")
+    )
+
+
+def read_article(article_id: str, raw: bytes) -> Article:
+    """An article from a file's bytes, converted by its format (qa.formats); ValueError saying why it is not one."""
+    if len(raw) > MAX_ARTICLE_BYTES:
+        raise ValueError(f"{article_id}: {len(raw):,} bytes is larger than the {MAX_ARTICLE_BYTES:,}-byte limit")
+    converted = convert(article_id, raw)
+    article = parse_article(article_id, converted.text)
+    if converted.format in ("txt", "md"):
+        return replace(article, format=converted.format)
+    # A converted page's own metadata (trafilatura, the PDF's info) beats what the text's shapes suggest.
+    return replace(
+        article,
+        title=converted.title or article.title,
+        outlet=converted.outlet or article.outlet,
+        date=converted.date or article.date,
+        date_text=converted.date or article.date_text,
+        byline=converted.byline or article.byline,
+        format=converted.format,
+        pages=converted.pages,
+    )
 
 
 def load_articles(seeds_dir: Path) -> tuple[list[Article], dict[str, str]]:
@@ -173,15 +203,13 @@ def load_articles(seeds_dir: Path) -> tuple[list[Article], dict[str, str]]:
     skipped: dict[str, str] = {}
     for path in article_paths(seeds_dir):
         try:
-            text = decode_article(path.read_bytes(), path.name)
+            articles.append(read_article(path.name, path.read_bytes()))
         except ValueError as err:
             skipped[path.name] = str(err).removeprefix(f"{path.name}: ")
             logger.warning("skipped %s", err)
-            continue
-        articles.append(parse_article(path.name, text))
     return articles, skipped
 
 
 def corpus_hashes(seeds_dir: Path) -> dict[str, str]:
-    """sha256 of every *.txt file's bytes, by file name: what the manifest compares for staleness."""
+    """sha256 of every article file's bytes, by file name: what the manifest compares for staleness."""
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in article_paths(seeds_dir)}

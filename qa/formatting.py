@@ -49,13 +49,16 @@ def snippet(passage: Passage, highlight: tuple[int, int] | None, markdown: bool)
     return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else "")
 
 
-def describe(passage: Passage, markdown: bool) -> str:
-    """'Title — Outlet, date · file' for a citation line."""
+def describe(passage: Passage, markdown: bool, at: int | None = None) -> str:
+    """'Title — Outlet, date · file (page, chars)' for a citation line; the page is that of article offset `at`
+    (the cited span) when given, else where the passage starts."""
     facts = escape(", ".join(x for x in (passage.outlet, passage.shown_date) if x), markdown)
     title = escape(passage.title, markdown)
     title = f"*{title}*" if markdown else title
     where = escape(passage.article_id, markdown)  # no code span: a file name is text, and escapes show inside one
-    return f"{title} — {facts + ' · ' if facts else ''}{where} (chars {passage.start}–{passage.end})"
+    number = passage.chunk.page_at(passage.start if at is None else at)
+    page = f"page {number}, " if number else ""
+    return f"{title} — {facts + ' · ' if facts else ''}{where} ({page}chars {passage.start}–{passage.end})"
 
 
 def citation_number(answer: Answer, span: Span) -> int:
@@ -134,7 +137,7 @@ def format_answer(answer: Answer, *, markdown: bool = True) -> str:
         reports = (answer.span, *answer.agreeing, *answer.alternatives)
         spans = [s for s in reports if s and s.passage.chunk.id == passage.chunk.id]
         highlight = (spans[0].start, spans[0].end) if spans else None
-        sources.append(f"{n}. {describe(passage, markdown)}")
+        sources.append(f"{n}. {describe(passage, markdown, spans[0].article_start if spans else None)}")
         sources.append(f"   > {snippet(passage, highlight, markdown)}")
     if markdown:  # a <details> block: Gradio's chat renders it closed, with "Sources (n)" to open it
         lines += ["", f"<details><summary><strong>Sources</strong> ({len(answer.sources)})</summary>", "", *sources]

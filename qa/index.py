@@ -192,7 +192,7 @@ class Index:
             raise IncompatibleIndexError(f"cannot read {paths['vectors']}: {err}; {BUILD_FIX} --force") from err
         try:
             rows = [json.loads(line) for line in paths["chunks"].read_text(encoding="utf-8").splitlines() if line]
-            chunks = [Chunk(**{k: v for k, v in row.items() if k != "vid"}) for row in rows]
+            chunks = [chunk_from_json(row) for row in rows]
             vids = [int(row["vid"]) for row in rows]
         except (ValueError, TypeError, KeyError) as err:
             raise IncompatibleIndexError(f"{paths['chunks']} is damaged ({err}); {BUILD_FIX} --force") from err
@@ -230,6 +230,12 @@ class Index:
 def fsync_file(path: Path) -> None:
     with path.open("rb") as handle:
         os.fsync(handle.fileno())
+
+
+def chunk_from_json(row: dict[str, Any]) -> Chunk:
+    """A chunk from its JSONL row (JSON has lists where the dataclass keeps tuples)."""
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in row.items() if k != "vid"}
+    return Chunk(**fields)
 
 
 def write_durably(path: Path, text: str) -> None:

@@ -17,6 +17,8 @@ class Article:
     date: str | None = None  # ISO yyyy-mm-dd when the text gives a full date
     date_text: str | None = None  # the date as written, e.g. "Thursday 2 July"
     byline: str | None = None
+    format: str = "txt"  # txt, md, html, pdf (qa.formats): for html and pdf, text is the extracted text
+    pages: tuple[int, ...] = ()  # pdf: where each page starts in text
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,12 @@ class Chunk:
     outlet: str | None = None
     date: str | None = None
     date_text: str | None = None
+    page: int | None = None  # the PDF page the chunk starts on
+    page_breaks: tuple[int, ...] = ()  # article offsets inside the chunk where a further page begins
+
+    def page_at(self, offset: int) -> int | None:
+        """The PDF page of an article offset inside this chunk (None for other formats)."""
+        return None if self.page is None else self.page + sum(1 for b in self.page_breaks if b <= offset)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.corpus import MAX_ARTICLE_BYTES, article_paths, decode_article
+from qa.corpus import MAX_ARTICLE_BYTES, article_paths, read_article
+from qa.formats import SUFFIXES, suffix
 
 MAX_NAME_CHARS = 100
 
@@ -26,25 +27,27 @@ class Upload:
 
 
 def safe_name(original: str) -> str:
-    """A plain file name ending in .txt: no folders, no dots in front, only letters, digits, '-', '_' and '.'."""
+    """A plain file name keeping its article suffix (.txt when it has none of qa.formats.SUFFIXES): no folders, no
+    dots in front, only letters, digits, '-', '_' and '.'."""
     base = re.split(r"[\\/]", original.replace("\x00", ""))[-1]
     base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
-    stem = base[:-4] if base.lower().endswith(".txt") else base
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._-")[: MAX_NAME_CHARS - 4]
+    kind = suffix(base) if suffix(base) in SUFFIXES else ".txt"
+    stem = base[: -len(kind)] if base.lower().endswith(kind) else base
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._-")[: MAX_NAME_CHARS - len(kind)]
     if not stem:
         raise UploadError(f"{original!r} is not a usable file name; name the file like 'my-article.txt'")
-    return f"{stem}.txt"
+    return f"{stem}{kind}"
 
 
 def check_upload(original: str, data: bytes, seeds_dir: Path) -> str:
     """The name the article will have, or UploadError explaining why it is refused."""
-    if not original.lower().endswith(".txt"):
-        raise UploadError(f"{original!r}: only .txt articles can be added")
+    if suffix(original) not in SUFFIXES:
+        raise UploadError(f"{original!r}: only {', '.join(SUFFIXES)} articles can be added")
     if len(data) > MAX_ARTICLE_BYTES:
         raise UploadError(f"{original!r} is {len(data):,} bytes; the limit is {MAX_ARTICLE_BYTES:,}")
     name = safe_name(original)
     try:
-        decode_article(data, name)
+        read_article(name, data)  # the same conversion and checks as the build: a file it would skip is refused
     except ValueError as err:
         raise UploadError(str(err)) from err
     digest = hashlib.sha256(data).hexdigest()

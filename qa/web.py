@@ -186,7 +186,7 @@ class WebApp:
                         up.path.unlink(missing_ok=True)
                     return f"Indexing failed ({escape(str(err), True)}); nothing was changed."
         if not lines:
-            return "Choose one or more .txt files first."
+            return "Choose one or more article files first."
         return "\n".join(lines) + ("\n\nNew articles are searchable now." if saved else "")
 
     def rebuild_locked(self, progress: Any) -> bool:
@@ -260,16 +260,18 @@ def articles_panel(app: WebApp, read_only: bool = False) -> None:
 
     summary = gr.Markdown(index_summary(app.qa), elem_id="index-summary")
     files = gr.File(
-        label="Add .txt articles (UTF-8, up to 5 MB each)",
+        label="Add articles: .txt or .md (UTF-8), saved web pages (.html) or PDFs with a text layer; up to 5 MB each",
         file_count="multiple",
-        file_types=[".txt"],
+        file_types=[".txt", ".md", ".html", ".htm", ".pdf"],
         elem_id="upload",
     )
     with gr.Row():
         add = gr.Button("Add to the corpus", variant="primary", elem_id="add-articles")
         again = gr.Button("Rebuild index", elem_id="rebuild")
     result = gr.Markdown(elem_id="upload-result")
-    add.click(upload, inputs=files, outputs=[result, summary], api_name="upload", concurrency_limit=1)
+    added = add.click(upload, inputs=files, outputs=[result, summary], api_name="upload", concurrency_limit=1)
+    # Empty the upload box once the files are handled (added or refused), so the next choice starts from a clean box.
+    added.then(lambda: None, outputs=files, api_visibility="private")
     again.click(rebuild, outputs=[result, summary], api_name="rebuild", concurrency_limit=1)
 
 

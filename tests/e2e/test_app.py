@@ -165,3 +165,28 @@ def test_an_uploaded_articles_figure_joins_the_reports_without_a_restart(  # typ
     mine = [r for r in reports if r["article_id"] == EXTRA.name]
     assert mine and (mine[0].get("text") or mine[0].get("answer")) == "some 4,000", result["markdown"]
     assert "some 4,000" in result["markdown"] and "2015-09-02" in result["markdown"]
+
+
+def test_a_web_page_and_a_pdf_are_answered_with_checkable_citations(  # type: ignore[no-untyped-def]
+    client, live_server: LiveServer, tmp_path: Path
+) -> None:
+    """Issue 16, part 3: the offsets of a converted article point into its extracted text, kept beside the index."""
+    from gradio_client import handle_file
+
+    from tests.documents import WEB_PAGE, make_pdf
+
+    page, pdf = tmp_path / "dover-strike.html", tmp_path / "ostend-report.pdf"
+    page.write_bytes(WEB_PAGE)
+    pdf.write_bytes(make_pdf([["Port report"], ["The harbour master of Ostend is Pieter Claes, officials said."]]))
+    message, summary = client.predict([handle_file(str(page)), handle_file(str(pdf))], api_name="/upload")
+    assert "added dover-strike.html" in message and "added ostend-report.pdf" in message, message
+    assert "| Dover ferry strike ends | Channel Gazette | 2015-09-04 | html |" in summary
+    for question, answer, file in [
+        ("Which union leader spoke about the Dover ferry strike?", "Margaret Okonkwo-Baptiste", page.name),
+        ("Who is the harbour master of Ostend?", "Pieter Claes", pdf.name),
+    ]:
+        result = client.predict(question, api_name="/ask")
+        assert (result["answer"], result["article_id"]) == (answer, file), result["markdown"]
+        text = (live_server.index / "texts" / f"{file}.txt").read_text(encoding="utf-8")
+        assert text[result["start"] : result["end"]] == answer
+    assert "ostend-report.pdf (page 2, chars" in result["markdown"]

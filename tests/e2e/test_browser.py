@@ -75,20 +75,21 @@ def ask(page, question: str) -> object:  # type: ignore[no-untyped-def]
 
 
 def upload(page, path: Path) -> str:  # type: ignore[no-untyped-def]
-    """Choose the file in the Articles tab's upload box, add it, and return the result message.
+    """Choose the file in the Articles tab's upload box, add it once it is uploaded, and return the result message.
 
-    The tab's components mount only once the tab is shown: choosing the file before the upload box is visible
-    sometimes went to an input that was replaced a moment later (the file then never appeared), so wait for it.
+    The box shows the file's name twice over: while it uploads (a progress line) and once it is uploaded (a table
+    row whose cell is labelled with the name; the text itself is split into stem and extension). Waiting for the
+    name as text matched only the progress line, which a fast upload replaces before a slow test sees it (this
+    made the upload tests fail now and then); so wait for the uploaded row. The box is emptied after each add.
     """
     page.get_by_role("tab", name="Articles").click()
     page.locator("#upload").wait_for(state="visible", timeout=30_000)
+    page.wait_for_function("() => !document.querySelector('#upload .file-preview')", timeout=30_000)
     page.locator("#upload input[type=file]").set_input_files(str(path))
-    page.locator("#upload").get_by_text(path.name).first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    page.locator(f'#upload td.filename[aria-label="{path.name}"]').wait_for(timeout=ANSWER_TIMEOUT_MS)
     page.locator("#add-articles").click()
     result = page.locator("#upload-result")
-    result.get_by_text("added", exact=False).or_(result.get_by_text("refused", exact=False)).first.wait_for(
-        timeout=ANSWER_TIMEOUT_MS
-    )
+    result.get_by_text(path.name, exact=False).first.wait_for(timeout=ANSWER_TIMEOUT_MS)
     return str(result.inner_text())
 
 
@@ -187,6 +188,26 @@ def test_uploaded_article_becomes_searchable(page, tmp_path: Path) -> None:  # t
     bot = ask(page, "Which union leader called the strike of the Dover ferry workers?")
     assert "Okonkwo-Baptiste" in bot.locator("strong").first.inner_text()
     assert "dover-strike.txt" in open_sources(bot)
+
+
+def test_a_web_page_and_a_pdf_upload_are_answered_and_cited(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16, part 3, as a person would: both uploaded in the Articles tab, listed with their format, answered
+    with a citation naming the file (and the PDF's page)."""
+    from tests.documents import WEB_PAGE, make_pdf
+
+    html, pdf = tmp_path / "gazette-strike.html", tmp_path / "ostend-notice.pdf"
+    html.write_bytes(WEB_PAGE)
+    pdf.write_bytes(make_pdf([["Harbour notice"], ["The harbour master of Ostend is Pieter Claes, officials said."]]))
+    assert "added" in upload(page, html)
+    assert "added" in upload(page, pdf)
+    listing = str(page.locator("#index-summary").inner_text())
+    assert "Channel Gazette" in listing and "pdf" in listing
+    bot = ask(page, "Who is the harbour master of Ostend?")
+    assert bot.locator("p strong").first.inner_text() == "Pieter Claes"
+    assert "ostend-notice.pdf (page 2, chars" in open_sources(bot)
+    bot = ask(page, "Which union leader spoke about the Dover ferry strike?")
+    assert bot.locator("p strong").first.inner_text() == "Margaret Okonkwo-Baptiste"
+    assert "gazette-strike.html" in open_sources(bot)
 
 
 def test_bad_upload_is_refused_with_a_message(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
