@@ -137,7 +137,11 @@ def format_answer(answer: Answer, *, markdown: bool = True) -> str:
         reports = (answer.span, *answer.agreeing, *answer.alternatives)
         spans = [s for s in reports if s and s.passage.chunk.id == passage.chunk.id]
         highlight = (spans[0].start, spans[0].end) if spans else None
-        sources.append(f"{n}. {describe(passage, markdown, spans[0].article_start if spans else None)}")
+        line = f"{n}. {describe(passage, markdown, spans[0].article_start if spans else None)}"
+        if markdown:  # the chat: open the whole article there, the span marked
+            where = (spans[0].article_start, spans[0].article_end) if spans else None
+            line += f" [open the article]({article_link(passage, where)})"
+        sources.append(line)
         sources.append(f"   > {snippet(passage, highlight, markdown)}")
     if markdown:  # a <details> block: Gradio's chat renders it closed, with "Sources (n)" to open it
         lines += ["", f"<details><summary><strong>Sources</strong> ({len(answer.sources)})</summary>", "", *sources]
@@ -154,3 +158,29 @@ def format_passages(passages: list[Passage], *, markdown: bool = False) -> str:
         rows.append(f"{n}. [{passage.score:.3f}] {describe(passage, markdown)}")
         rows.append(f"   {snippet(passage, None, markdown)}")
     return "\n".join(rows)
+
+
+def article_html(facts: dict[str, str | None], text: str, span: tuple[int, int] | None) -> str:
+    """A whole article as HTML for the article view: title, outlet, date and file, then the text (line breaks
+    kept) with text[start:end] marked (id "hl", scrolled into view by the page). Everything is escaped."""
+    head = " · ".join(html.escape(x) for x in (facts.get("outlet"), facts.get("date"), facts.get("id")) if x)
+    if span is not None:
+        start, end = max(0, min(span[0], len(text))), max(0, min(span[1], len(text)))
+        span = (start, max(start, end))
+    if span is None or span[0] == span[1]:
+        body = html.escape(text)
+    else:
+        before, marked, after = text[: span[0]], text[span[0] : span[1]], text[span[1] :]
+        body = f'{html.escape(before)}<mark id="hl">{html.escape(marked)}</mark>{html.escape(after)}'
+    return (
+        f"<h2>{html.escape(facts.get('title') or '')}</h2><p><em>{head}</em></p>"
+        f'<div style="white-space: pre-wrap; line-height: 1.5">{body}</div>'
+    )
+
+
+def article_link(passage: Passage, span: tuple[int, int] | None) -> str:
+    """The page's own link to the article view of a passage's article, at the cited span (or the passage)."""
+    from urllib.parse import urlencode
+
+    start, end = span if span else (passage.start, passage.end)
+    return "?" + urlencode({"article": passage.article_id, "start": start, "end": end})

@@ -12,8 +12,13 @@ class LexicalIndex:
     """An in-memory BM25 index of the chunk texts, built in well under a second for thousands of chunks."""
 
     def __init__(self, chunks: Sequence[Chunk]) -> None:
+        import logging
+
         import bm25s
 
+        # bm25s sets its own logger to DEBUG when imported, so "Building index from IDs objects" reached every
+        # console; its debug lines are not ours to print.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self._bm25s = bm25s
         self.size = len(chunks)
         self.model = bm25s.BM25()

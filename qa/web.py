@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from qa.access import READ_ONLY_VALUES, check_exposure, credentials
+from qa.build import TEXTS
 from qa.config import Settings
 from qa.corpus import MAX_ARTICLE_BYTES
 from qa.feedback import FEEDBACK_FILE, FeedbackLog, Vote
-from qa.formatting import escape, format_answer
+from qa.formatting import article_html, escape, format_answer
 from qa.loading import ensure_index, ensure_index_with_progress
 from qa.pipeline import QA, EmptyQuestionError
 from qa.types import Answer, Passage, Span
@@ -23,11 +24,11 @@ from qa.uploads import UploadError, save_upload
 
 logger = logging.getLogger(__name__)
 
-EXAMPLES = [
+EXAMPLES = [  # each answers on the bundled seeds (tests/e2e/test_models.py), two of them with every article's figure
     "Who is France's interior minister?",
-    "How many migrants are in Calais?",
+    "How many migrants are camped in and around Calais?",
+    "How much money is Britain providing?",
     "Who reported the Reuters story from Paris on Cazeneuve's call for more British help?",
-    "What did the Home Office say on 2 July?",
 ]
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 7860
 
@@ -146,6 +147,23 @@ class WebApp:
             self.replies.popitem(last=False)
         return reply
 
+    def article_view(self, article_id: str | None, start: int | None = None, end: int | None = None) -> str:
+        """The article view's HTML for an indexed article (any other name, a path included, gets a message), with
+        [start, end) marked: offsets into its text, the extracted copy for a converted file (qa.build.keep_texts)."""
+        facts = {a["id"]: a for a in self.qa.articles()}
+        if not article_id:
+            return "<p>Choose an article, or open one from an answer's sources.</p>"
+        if article_id not in facts:
+            return f"<p>No article called {escape(article_id, False)!r} is indexed.</p>".replace("'", "&#x27;")
+        copy = self.settings.index_dir / TEXTS / f"{article_id}.txt"
+        path = copy if copy.is_file() else self.settings.seeds_dir / article_id
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            return f"<p>{escape(article_id, False)} cannot be read now ({type(err).__name__}).</p>"
+        span = (start, end) if start is not None and end is not None else None
+        return article_html(facts[article_id], text, span)
+
     def vote(self, reply: str, liked: bool) -> bool:
         """Record a thumbs up or down on a reply of this server (qa.feedback); False for one it does not know
         (given before a restart, or not an answer), which is logged and not recorded."""
@@ -225,19 +243,50 @@ def build_demo(qa: QA, settings: Settings | None = None, *, read_only: bool = Fa
     def vote(data: gr.LikeData) -> None:
         app.vote(message_text(data.value), data.liked is True)
 
-    # Gradio passes the vote to a parameter annotated gr.LikeData; with postponed annotations it sees only the string
-    # "gr.LikeData" and cannot resolve it (gradio is imported here, lazily), so give it the class itself.
+    # Gradio passes the vote (the request) to a parameter annotated gr.LikeData (gr.Request); with postponed
+    # annotations it sees only a string it cannot resolve (gradio is imported here, lazily), so give it the class.
     vote.__annotations__["data"] = gr.LikeData
+
+    def from_address(request: gr.Request) -> tuple[Any, Any, str]:
+        """A page opened from a source's link (?article=...&start=...&end=...) shows that article, span marked."""
+        query = dict(request.query_params) if request else {}
+        if "article" not in query:
+            return gr.update(), gr.update(), app.article_view(None)
+        try:
+            start, end = int(query.get("start", "")), int(query.get("end", ""))
+        except ValueError:
+            start = end = None  # type: ignore[assignment]
+        article = query["article"]
+        return gr.update(selected="article"), gr.update(value=article), app.article_view(article, start, end)
+
+    def chosen(article: str | None) -> str:
+        return app.article_view(article)
+
+    from_address.__annotations__["request"] = gr.Request  # as for vote above
+
+    def ids() -> list[str]:
+        return [str(a["id"]) for a in app.qa.articles()]
 
     with gr.Blocks(title="News QA") as demo:
         gr.Markdown("# News QA\nAnswers are quoted from the articles, with numbered sources you can check.")
-        with gr.Tab("Chat"):
-            chatbot = gr.Chatbot(height=620, label="Answers with sources", elem_id="chat")
-            if not read_only:  # a vote writes to the server's disk: not for anyone on a read-only server
-                chatbot.like(vote, None, None, api_visibility="private")
-            gr.ChatInterface(fn=app.respond, examples=EXAMPLES, api_name="chat", concurrency_limit=4, chatbot=chatbot)
-        with gr.Tab("Articles"):
-            articles_panel(app, read_only)
+        with gr.Tabs() as tabs:
+            with gr.Tab("Chat", id="chat"):
+                chatbot = gr.Chatbot(height=620, label="Answers with sources", elem_id="chat")
+                if not read_only:  # a vote writes to the server's disk: not for anyone on a read-only server
+                    chatbot.like(vote, None, None, api_visibility="private")
+                gr.ChatInterface(
+                    fn=app.respond, examples=EXAMPLES, api_name="chat", concurrency_limit=4, chatbot=chatbot
+                )
+            with gr.Tab("Articles", id="articles"):
+                articles_panel(app, read_only)
+            with gr.Tab("Article", id="article") as article_tab:
+                choice = gr.Dropdown(choices=ids(), label="Article", elem_id="article-choice", value=None)
+                view = gr.HTML(app.article_view(None), elem_id="article-view")
+        choice.input(chosen, inputs=choice, outputs=view, api_visibility="private")
+        article_tab.select(lambda: gr.update(choices=ids()), outputs=choice, api_visibility="private")
+        demo.load(from_address, None, [tabs, choice, view], api_visibility="private").then(
+            None, js="() => setTimeout(() => document.getElementById('hl')?.scrollIntoView({block: 'center'}), 300)"
+        )
         gr.api(ask, api_name="ask", concurrency_limit=4)
         gr.api(retrieve, api_name="retrieve", concurrency_limit=4)
     return demo

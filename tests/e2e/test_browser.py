@@ -125,6 +125,31 @@ def test_the_answer_is_in_view_after_a_question_at_1280_by_800(browser, server: 
     context.close()
 
 
+def test_a_source_opens_its_article_with_the_span_marked_and_in_view(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16, part 4: "open the article" on a source shows the whole article, the answer marked, on screen."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(server, wait_until="load")
+    page.locator("textarea").first.wait_for(timeout=60_000)
+    bot = ask(page, "What shift in the character of Calais's migrant population did its mayor describe?")
+    answer = bot.locator("p strong").first.inner_text()
+    open_sources(bot)
+    link = bot.get_by_role("link", name="open the article").first
+    with context.expect_page(timeout=10_000) as opened:  # the chat opens links in a new tab
+        link.click()
+    article = opened.value
+    marked = article.locator("#article-view mark#hl")
+    marked.wait_for(timeout=60_000)
+    article.wait_for_timeout(1000)  # the page scrolls the mark into view once it is drawn
+    assert " ".join(marked.inner_text().split()) == answer
+    box = marked.bounding_box()
+    assert box is not None and 0 <= box["y"] <= 800 - box["height"], box
+    assert "003_bd1ad776a86b5c50.txt" in str(article.locator("#article-view").inner_text())
+    ARTIFACTS.mkdir(exist_ok=True)
+    article.screenshot(path=str(ARTIFACTS / "article-view.png"))
+    context.close()
+
+
 def test_differing_reports_are_shown_with_outlets_and_dates(page) -> None:  # type: ignore[no-untyped-def]
     """The "reports differ" block: every article's figure, its outlet and date, each value in bold."""
     bot = ask(page, "How many migrants are camped in and around Calais?")

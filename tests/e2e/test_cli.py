@@ -60,3 +60,24 @@ def test_missing_index_exits_2_naming_the_fix(tmp_path: Path, capsys: pytest.Cap
 def test_missing_seeds_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", "--seeds", str(tmp_path / "none"), "--out", str(tmp_path / "idx")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_ask_prints_the_answer_and_no_library_chatter(real_settings: Settings) -> None:
+    """As a user runs it: stdout is the answer, stderr has no DEBUG/INFO lines (bm25s set its logger to DEBUG)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "QA_INDEX_DIR": str(real_settings.index_dir)}
+    done = subprocess.run(
+        [sys.executable, "-m", "qa", "ask", "Who is the mayor of Calais?"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0 and done.stdout.startswith("Natacha Bouchart [")
+    assert "DEBUG" not in done.stdout + done.stderr and "INFO" not in done.stderr, done.stderr

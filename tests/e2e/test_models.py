@@ -92,3 +92,11 @@ def test_the_python_api_builds_a_missing_index_on_first_use(tmp_path) -> None:  
     assert done.returncode == 0, done.stderr
     assert "Cazeneuve" in done.stdout.splitlines()[-1]
     assert "building the index" in done.stderr and (tmp_path / "idx" / "manifest.json").is_file()
+
+
+def test_the_chats_example_questions_are_answered(real_qa: QA) -> None:
+    from qa.web import EXAMPLES
+
+    answers = {q: real_qa.answer(q) for q in EXAMPLES}
+    assert all(a.text for a in answers.values()), {q: a.text for q, a in answers.items()}
+    assert answers[EXAMPLES[1]].reports_differ and answers[EXAMPLES[2]].reports_differ

@@ -120,3 +120,34 @@ def test_the_articles_tab_lists_title_outlet_date_and_format(app: WebApp) -> Non
     assert f"| {title} | FRANCE 24 | 2015-08-20 | txt | 002\\_f8273654f7973075.txt |" in summary
     assert "| Home Office | Thursday 2 July | txt |" in summary  # a date as the text gives it
     assert "reader reader" not in summary
+
+
+def test_the_article_view_marks_the_span_and_shows_only_indexed_articles(app: WebApp, tmp_path: Path) -> None:
+    text = (app.settings.seeds_dir / "003_bd1ad776a86b5c50.txt").read_text(encoding="utf-8")
+    start = text.index("2,500")
+    view = app.article_view("003_bd1ad776a86b5c50.txt", start, start + 5)
+    assert '<mark id="hl">2,500</mark> migrants in Calais' in view and "ITV News" in view
+    for name in ("../app.py", "/etc/passwd", "README.md", "missing.txt"):
+        assert "No article called" in app.article_view(name, 0, 5)
+    assert "Choose an article" in app.article_view(None)
+    assert "<mark" not in app.article_view("003_bd1ad776a86b5c50.txt")  # no span: the whole text, unmarked
+
+
+def test_the_article_view_of_a_converted_file_is_its_extracted_text(app: WebApp, tmp_path: Path) -> None:
+    from tests.documents import make_pdf
+
+    pdf = tmp_path / "notice.pdf"
+    pdf.write_bytes(make_pdf([["Harbour notice <b>"], ["The harbour master of Ostend is Pieter Claes."]]))
+    assert "added notice.pdf" in app.add_articles([str(pdf)])
+    copy = (app.settings.index_dir / "texts" / "notice.pdf.txt").read_text(encoding="utf-8")
+    start = copy.index("Pieter")
+    view = app.article_view("notice.pdf", start, start + len("Pieter Claes"))
+    assert '<mark id="hl">Pieter Claes</mark>' in view and "&lt;b&gt;" in view and "<b>" not in view
+
+
+def test_source_lines_in_the_chat_link_to_the_article_view(app: WebApp) -> None:
+    reply = app.respond("Cazeneuve La Croix interview", [])
+    answer = app.replies[reply]
+    assert answer.span is not None
+    link = f"?article={answer.article_id}&start={answer.start}&end={answer.end}"
+    assert f"[open the article]({link})" in reply
