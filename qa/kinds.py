@@ -119,8 +119,9 @@ def stem(word: str) -> str:
 
 
 def same_noun(a: str, b: str) -> bool:
-    """ "migrants" ~ "immigrants" ~ "migrant"; "networks" is not "people"."""
-    x, y = stem(a), stem(b)
+    """ "migrants" ~ "immigrants" ~ "migrant"; "networks" is not "people", nor is "people-smuggling" (a compound is
+    its last part)."""
+    x, y = stem(a.rsplit("-", 1)[-1]), stem(b.rsplit("-", 1)[-1])
     return len(min(x, y, key=len)) >= 3 and (x in y or y in x)
 
 
@@ -220,4 +221,8 @@ def value_bounds(want: Wanted, text: str, start: int, end: int) -> tuple[int, in
             start, end = start + fitting[0].start(), start + fitting[0].end()
     if NUMBER.match(text, start) and (q := QUALIFIER.search(text[max(0, start - 16) : start])):
         start -= len(q.group(0))
+    # A bracket the span opens but does not close is cut off: "10 million euros ($11.2 million" is "10 million euros".
+    opened = text.find("(", start, end)
+    if opened > start and text.find(")", opened, end) < 0 and text[start:opened].strip():
+        end = start + len(text[start:opened].rstrip())
     return start, end

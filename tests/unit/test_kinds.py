@@ -84,3 +84,13 @@ def test_a_figure_is_shown_with_its_approximation_and_without_other_figures(
 ) -> None:
     start, end = value_bounds(wanted(question), text, *at(text, read))
     assert text[start:end] == shown
+
+
+def test_a_compound_counts_its_last_part_and_an_open_bracket_is_cut() -> None:
+    people = wanted("How many people are camped in Calais?")
+    text = "break up 17 people-smuggling networks so far"
+    assert not fits(people, text, *at(text, "17"))  # networks of people smugglers are not people
+    money = wanted("How much money did Britain pledge?")
+    text = "Britain will provide 10 million euros ($11.2 million) over two years"
+    start, end = value_bounds(money, text, *at(text, "10 million euros ($11.2 million"))
+    assert text[start:end] == "10 million euros"
