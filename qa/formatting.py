@@ -36,11 +36,17 @@ def snippet(passage: Passage, highlight: tuple[int, int] | None, markdown: bool)
     elif len(text) > SNIPPET_CHARS:
         hi = SNIPPET_CHARS
 
+    return marked(text, lo, hi, highlight, markdown)
+
+
+def marked(text: str, lo: int, hi: int, highlight: tuple[int, int] | None, markdown: bool) -> str:
+    """text[lo:hi], whitespace collapsed and escaped, text[highlight] in bold (« » for the terminal), with "…"
+    where it was cut."""
+
     def part(a: int, b: int) -> str:
         return escape(re.sub(r"\s+", " ", text[a:b]), markdown)
 
-    mark = "**" if markdown else "«"
-    close = "**" if markdown else "»"
+    mark, close = ("**", "**") if markdown else ("«", "»")
     if highlight:
         s, e = highlight
         body = f"{part(lo, s)}{mark}{part(s, e).strip()}{close}{part(e, hi)}".strip()
@@ -96,13 +102,7 @@ def words_around(span: Span, markdown: bool, chars: int = 70) -> str:
     text = span.passage.text
     lo, hi = max(0, span.start - chars), min(len(text), span.end + chars)
     lo, hi = min(whole_words(text, lo, span.start)[0], span.start), max(whole_words(text, span.end, hi)[1], span.end)
-
-    def part(a: int, b: int) -> str:
-        return escape(re.sub(r"\s+", " ", text[a:b]), markdown)
-
-    mark, close = ("**", "**") if markdown else ("«", "»")
-    body = f"{part(lo, span.start)}{mark}{part(span.start, span.end).strip()}{close}{part(span.end, hi)}".strip()
-    return f"“{'…' if lo else ''}{body}{'…' if hi < len(text) else ''}”"
+    return f"“{marked(text, lo, hi, (span.start, span.end), markdown)}”"
 
 
 def report_lines(answer: Answer, markdown: bool) -> list[str]:

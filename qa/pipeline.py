@@ -72,7 +72,6 @@ class QA:
             "structure": m.faiss_index,
             "retrieval": "dense + BM25" if self.retriever.hybrid else "dense",
             "reader": getattr(self.reader, "description", type(self.reader).__name__),
-            "article_ids": sorted({c.article_id for c in self.retriever.index.chunks}),
             "article_facts": self.articles(),
             "skipped": dict(m.skipped),
         }
@@ -82,10 +81,7 @@ class QA:
         first: dict[str, Any] = {}
         for c in self.retriever.index.chunks:
             first.setdefault(c.article_id, c)
-        return [
-            {"id": a, "title": c.title, "outlet": c.outlet, "date": c.date or c.date_text}
-            for a, c in sorted(first.items())
-        ]
+        return [{"id": a, "title": c.title, "outlet": c.outlet, "date": c.shown_date} for a, c in sorted(first.items())]
 
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
         """The k best passages for the question (k: settings.top_k when None), best first."""

@@ -26,12 +26,11 @@ def reading_set(ranked: Sequence[Passage], k: int, budget: int, want: Wanted) ->
     if budget <= k:
         return chosen
     taken = {p.chunk.id for p in chosen}
-    holds = {p.chunk.id: passage_has(want, p.text) for p in ranked}
     covered = {p.article_id for p in chosen if passage_has(want, p.text, named=True)}
     for p in ranked[k:]:
         if len(chosen) >= budget:
             break
-        if p.article_id not in covered and p.chunk.id not in taken and holds[p.chunk.id]:
+        if p.article_id not in covered and p.chunk.id not in taken and passage_has(want, p.text):
             chosen.append(replace(p, for_reports=True))
             taken.add(p.chunk.id)
             covered.add(p.article_id)

@@ -46,8 +46,7 @@ def candidates(spans: Sequence[Span]) -> list[Candidate]:
 
 def span_date(span: Span) -> str:
     """A sort key, newest first when reversed: ISO dates compare; a date as written or none sorts last."""
-    date = span.passage.date
-    return date if date else ""
+    return span.passage.date or ""
 
 
 def valued(want: Wanted, span: Span) -> Span:

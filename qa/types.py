@@ -37,6 +37,11 @@ class Chunk:
     page: int | None = None  # the PDF page the chunk starts on
     page_breaks: tuple[int, ...] = ()  # article offsets inside the chunk where a further page begins
 
+    @property
+    def shown_date(self) -> str | None:
+        """The article's date as ISO when the text gives a full one, else as written ("Thursday 2 July")."""
+        return self.date or self.date_text
+
     def page_at(self, offset: int) -> int | None:
         """The PDF page of an article offset inside this chunk (None for other formats)."""
         return None if self.page is None else self.page + sum(1 for b in self.page_breaks if b <= offset)
@@ -80,8 +85,7 @@ class Passage:
 
     @property
     def shown_date(self) -> str | None:
-        """The article's date as ISO when the text gives a full one, else as written ("Thursday 2 July")."""
-        return self.chunk.date or self.chunk.date_text
+        return self.chunk.shown_date
 
 
 @dataclass(frozen=True, slots=True)
