@@ -6,6 +6,7 @@ from qa.config import Settings
 from qa.formatting import format_answer, format_passages
 from qa.index import IncompatibleIndexError, Index, Manifest, MissingIndexError
 from qa.pipeline import QA, EmptyQuestionError
+from qa.stores import StoreError
 from qa.types import Answer, Article, Chunk, Passage, Span, TextSpan
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "Passage",
     "Settings",
     "Span",
+    "StoreError",
     "TextSpan",
     "answer",
     "build_index",

@@ -15,9 +15,18 @@ from qa.config import Settings
 from qa.corpus import CorpusError
 from qa.hardware import PRECISIONS
 from qa.index import IncompatibleIndexError, MissingIndexError
+from qa.stores import StoreError
 
 logger = logging.getLogger("qa")
-EXPECTED_ERRORS = (MissingIndexError, IncompatibleIndexError, CorpusError, ValueError, FileNotFoundError)
+EXPECTED_ERRORS = (
+    MissingIndexError,
+    IncompatibleIndexError,
+    CorpusError,
+    ValueError,
+    FileNotFoundError,
+    StoreError,
+)
+STORE_HELP = "where the index is searched: faiss (default), milvus, milvus:PATH.db, milvus://HOST:PORT (see README)"
 
 
 def parser(settings: Settings) -> argparse.ArgumentParser:
@@ -29,14 +38,17 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=settings.index_dir)
     build.add_argument("--force", action="store_true", help="rebuild even if up to date")
     build.add_argument("--check", action="store_true", help="exit 1 if the index is missing or stale; build nothing")
+    build.add_argument("--store", default=settings.store, help=STORE_HELP)
     for name, text in (("ask", "answer a question with citations"), ("search", "show retrieved passages only")):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("question")
         sub.add_argument("-k", type=int, default=settings.top_k)
         sub.add_argument("--index", type=Path, default=settings.index_dir)
+        sub.add_argument("--store", default=settings.store, help=STORE_HELP)
     serve = commands.add_parser("serve", help="the web chat on a folder of articles (its index built or updated first)")
     serve.add_argument("folder", type=Path, nargs="?", default=settings.seeds_dir, help="default: the bundled seeds")
     serve.add_argument("--index", type=Path, help="where its index is (default: see the README's 'Installed')")
+    serve.add_argument("--store", default=settings.store, help=STORE_HELP)
     from qa.web import serve_arguments
 
     serve_arguments(serve, os.environ)
@@ -47,6 +59,7 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true")
     ev.add_argument("-v", "--verbose", action="store_true", help="a row per question")
     ev.add_argument("--index", type=Path, default=settings.index_dir)
+    ev.add_argument("--store", default=settings.store, help=STORE_HELP)
     bench = commands.add_parser("bench", help="cold start, per-stage latency, reader cost, build throughput")
     bench.add_argument("-k", type=int, default=settings.top_k)
     bench.add_argument("--corpus", type=Path, help="also time a full build of this folder of .txt articles")
@@ -122,6 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     p = parser(settings)
     args = p.parse_args(argv)
+    settings = replace(settings, store=getattr(args, "store", settings.store))
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
@@ -158,24 +172,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_build(args: argparse.Namespace, settings: Settings) -> int:
-    from qa.loading import ensure_index_with_progress, index_is_current
+    from qa.loading import ensure_index_with_progress, index_is_current, target
 
     settings = replace(settings, seeds_dir=args.seeds, index_dir=args.out)
+    store = target(settings)
+    where = args.out if store.kind == "faiss" else store.describe()
     if args.check:
         current = index_is_current(settings)
-        print(f"index in {args.out} is {'up to date' if current else 'missing or stale'}")
+        print(f"index in {where} is {'up to date' if current else 'missing or stale'}")
         return 0 if current else 1
     manifest = ensure_index_with_progress(settings, force=args.force)
     if manifest is None:
-        print(f"index in {args.out} is up to date (use --force to rebuild)")
+        print(f"index in {where} is up to date (use --force to rebuild)")
         return 0
     for name, why in manifest.skipped.items():
         print(f"warning: skipped {name}: {why}", file=sys.stderr)
     report = manifest.last_build
+    structure = manifest.faiss_index or manifest.artifacts["collection"]["index"]
     changes = ", ".join(f"{key} {', '.join(report[key])}" for key in ("added", "changed", "removed") if report[key])
     print(
-        f"built {args.out}: {manifest.counts['articles']} articles, {manifest.counts['chunks']} chunks "
-        f"({manifest.embed_model}, {manifest.faiss_index}); embedded {report['embedded_chunks']} chunks, "
+        f"built {where}: {manifest.counts['articles']} articles, {manifest.counts['chunks']} chunks "
+        f"({manifest.embed_model}, {structure}); embedded {report['embedded_chunks']} chunks, "
         f"reused {report['reused_chunks']} from {report['unchanged']} unchanged articles"
         + (f"; {changes}" if changes else "")
     )

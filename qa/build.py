@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import platform
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -76,11 +76,17 @@ def previous_index(index_dir: Path, encoder: Encoder, chunking: dict[str, int]) 
 
 
 def plan_build(
-    articles: Sequence[Article], hashes: dict[str, str], old: Index | None, chunking: dict[str, int]
+    articles: Sequence[Article],
+    hashes: dict[str, str],
+    old: Manifest | None,
+    chunking: dict[str, int],
+    present: Collection[int] | None = None,
 ) -> Plan:
-    """Chunk every article; mark the chunks of articles whose bytes did not change as reusable."""
-    old_files = old.manifest.files if old else {}
-    old_vids = set(old.vids) if old else set()
+    """Chunk every article; mark the chunks of articles whose bytes did not change as reusable.
+
+    present: the vector ids the previous index holds (None: every chunk of an article its manifest names, which
+    a store that writes rows before the manifest guarantees)."""
+    old_files = old.files if old else {}
     chunks: list[Chunk] = []
     vids: list[int] = []
     reuse: dict[int, bool] = {}
@@ -90,13 +96,13 @@ def plan_build(
     for article in articles:
         pieces = chunk_article(article, **chunking)
         ids = [vector_id(c, hashes[article.id]) for c in pieces]
-        same = old_files.get(article.id) == hashes[article.id] and all(v in old_vids for v in ids)
+        same = old_files.get(article.id) == hashes[article.id] and (present is None or all(v in present for v in ids))
         (unchanged if same else changed if article.id in old_files else added).append(article.id)
         chunks += pieces
         vids += ids
         reuse.update(dict.fromkeys(ids, same))
     current = {a.id for a in articles}
-    removed = sorted(n for n in old_files if n not in current and n not in (old.manifest.skipped if old else {}))
+    removed = sorted(n for n in old_files if n not in current and n not in (old.skipped if old else {}))
     return Plan(chunks, vids, reuse, added, changed, removed, unchanged)
 
 
@@ -128,8 +134,24 @@ def build_index(
     hashes = corpus_hashes(seeds_dir)
     articles, skipped = load_articles(seeds_dir)
     old = previous_index(index_dir, encoder, chunking) if incremental else None
-    plan = plan_build(articles, hashes, old, chunking)
+    plan = plan_build(articles, hashes, old.manifest if old else None, chunking, set(old.vids) if old else None)
     vectors, embedded = plan_vectors(plan, old, encoder, batch_size, progress)
+    manifest = new_manifest(plan, embedded, encoder, chunking, hashes, skipped, len(articles))
+    manifest = replace(manifest, faiss_index=choose_structure(len(plan.chunks), flat_max_chunks))
+    keep_texts(index_dir, articles)  # before the swap: the new index's citations must be checkable at once
+    return Index.from_vectors(vectors, plan.chunks, manifest, plan.vids).save(index_dir)
+
+
+def new_manifest(
+    plan: Plan,
+    embedded: int,
+    encoder: Encoder,
+    chunking: dict[str, int],
+    hashes: dict[str, str],
+    skipped: dict[str, str],
+    articles: int,
+) -> Manifest:
+    """What a build records, whichever store it writes (the store fills in its artifacts)."""
     report = {
         "embedded_chunks": embedded,
         "reused_chunks": len(plan.chunks) - embedded,
@@ -139,20 +161,17 @@ def build_index(
         "unchanged": len(plan.unchanged),
     }
     logger.info("build: %s", report)
-    manifest = Manifest(
+    return Manifest(
         embed_model=encoder.name,
         dim=encoder.dim,
         chunking=chunking,
         files=hashes,
         skipped=skipped,
         artifacts={},
-        counts={"articles": len(articles), "chunks": len(plan.chunks), "skipped": len(skipped)},
+        counts={"articles": articles, "chunks": len(plan.chunks), "skipped": len(skipped)},
         versions=library_versions(),
         last_build=report,
-        faiss_index=choose_structure(len(plan.chunks), flat_max_chunks),
     )
-    keep_texts(index_dir, articles)  # before the swap: the new index's citations must be checkable at once
-    return Index.from_vectors(vectors, plan.chunks, manifest, plan.vids).save(index_dir)
 
 
 TEXTS = "texts"
@@ -194,7 +213,7 @@ def library_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": platform.python_version()}
-    for name in ("faiss-cpu", "sentence-transformers", "transformers", "torch"):
+    for name in ("faiss-cpu", "sentence-transformers", "transformers", "torch", "pymilvus", "milvus-lite"):
         try:
             out[name] = version(name)
         except PackageNotFoundError:

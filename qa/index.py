@@ -60,6 +60,7 @@ class Manifest:
     nprobe: int = 32  # IVF lists searched per query (IVF structures only)
     last_build: dict[str, Any] = field(default_factory=dict)  # what the build embedded and reused
     versions: dict[str, str] = field(default_factory=dict)
+    store: str = "faiss"  # faiss (this folder's files) | milvus (qa.stores.milvus: artifacts name the collection)
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:

@@ -12,13 +12,9 @@ class LexicalIndex:
     """An in-memory BM25 index of the chunk texts, built in well under a second for thousands of chunks."""
 
     def __init__(self, chunks: Sequence[Chunk]) -> None:
-        import logging
-
         import bm25s
 
-        # bm25s sets its own logger to DEBUG when imported, so "Building index from IDs objects" reached every
-        # console; its debug lines are not ours to print.
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
+        logging_quiet()
         self._bm25s = bm25s
         self.size = len(chunks)
         self.model = bm25s.BM25()
@@ -34,3 +30,22 @@ class LexicalIndex:
             return []
         rows, scores = self.model.retrieve(words, k=n, show_progress=False, n_threads=1)
         return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]
+
+
+def terms(texts: Sequence[str]) -> list[list[str]]:
+    """The words BM25 scores in each text, exactly as LexicalIndex tokenises them (lowercased, two or more word
+    characters, English stop words removed): the Milvus store indexes and queries these same words, so both
+    stores rank by the same terms."""
+    import bm25s
+
+    logging_quiet()
+    words = bm25s.tokenize(list(texts), stopwords="en", return_ids=False, show_progress=False)
+    return [list(w) for w in words]
+
+
+def logging_quiet() -> None:
+    """bm25s sets its own logger to DEBUG when imported, so "Building index from IDs objects" reached every
+    console; its debug lines are not ours to print."""
+    import logging
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)

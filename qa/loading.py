@@ -1,5 +1,5 @@
-"""Settings -> the working parts: the embedder, the reader, the current index (built when missing or stale by
-ensure_index) and the retriever over it.
+"""Settings -> the working parts: the embedder, the reader, the current index in its store (built when missing or
+stale by ensure_index) and the retriever over it.
 
 The one place that turns configuration into objects; QA.load puts the parts together.
 """
@@ -14,10 +14,12 @@ from pathlib import Path
 from qa import build
 from qa.config import Settings
 from qa.embedding import Encoder, SentenceTransformerEncoder, encoder_name, resolve_model_path
-from qa.index import Index, Manifest
+from qa.index import Manifest
 from qa.onnx_encoder import OnnxInt8Encoder
 from qa.reader import TransformersReader
 from qa.retriever import Retriever
+from qa.stores import Store, StoreTarget, parse_store
+from qa.stores.faiss import FaissStore
 
 logger = logging.getLogger(__name__)
 
@@ -59,26 +61,43 @@ def reader(settings: Settings) -> TransformersReader:
     )
 
 
-def index(settings: Settings) -> Index:
-    """The index in settings.index_dir; a corpus changed since the build is a warning, not an error."""
-    loaded = Index.load(settings.index_dir)
-    changed = build.stale_files(loaded.manifest, settings.seeds_dir) if settings.seeds_dir.is_dir() else []
+def target(settings: Settings) -> StoreTarget:
+    """Where settings.store says the index is searched (qa.stores.parse_store)."""
+    return parse_store(settings.store, settings.index_dir, settings.milvus_token)
+
+
+def store(settings: Settings) -> Store:
+    """The built index settings.store names (the FAISS files in settings.index_dir by default); a corpus changed
+    since the build is a warning, not an error."""
+    where = target(settings)
+    if where.kind == "faiss":
+        opened: Store = FaissStore.load(settings.index_dir)
+    else:
+        from qa.stores.milvus import MilvusStore
+
+        opened = MilvusStore.open(where)
+    changed = build.stale_files(opened.manifest, settings.seeds_dir) if settings.seeds_dir.is_dir() else []
     if changed:
         logger.warning(
             "the index in %s is stale (%s changed since it was built); run `python -m qa build`",
-            settings.index_dir,
+            where.describe() if where.kind != "faiss" else settings.index_dir,
             ", ".join(changed),
         )
-    return loaded
+    return opened
 
 
 def retriever(settings: Settings) -> Retriever:
-    return Retriever(index(settings), encoder(settings))
+    return Retriever(store(settings), encoder(settings))
 
 
 def index_is_current(settings: Settings) -> bool:
-    """Whether settings.index_dir holds a loadable index of settings.seeds_dir with this model and chunking."""
+    """Whether the store holds a loadable index of settings.seeds_dir with this model and chunking."""
     name = encoder_name(settings.embed_model, settings.embed_backend)
+    where = target(settings)
+    if where.kind == "milvus":
+        from qa.stores.milvus_build import is_current
+
+        return is_current(where, settings.seeds_dir, embed_model=name, chunking=settings.chunking)
     return build.index_is_current(settings.index_dir, settings.seeds_dir, embed_model=name, chunking=settings.chunking)
 
 
@@ -88,7 +107,20 @@ def ensure_index(
     """Build settings.index_dir from settings.seeds_dir unless it is already current; None if it was."""
     if index_is_current(settings) and not force:
         return None
-    logger.info("building the index in %s from %s", settings.index_dir, settings.seeds_dir)
+    where = target(settings)
+    logger.info("building the index in %s from %s", where.describe(), settings.seeds_dir)
+    if where.kind == "milvus":
+        from qa.stores.milvus_build import build_milvus
+
+        return build_milvus(
+            where,
+            settings.seeds_dir,
+            settings.index_dir,
+            encoder=encoder(settings),
+            chunking=settings.chunking,
+            progress=progress,
+            incremental=not force,
+        )
     return build.build_index(
         settings.seeds_dir,
         settings.index_dir,

@@ -10,7 +10,7 @@ from qa import loading
 from qa.answering import AnswerStep
 from qa.config import Settings
 from qa.followup import contextualise
-from qa.index import Index, Manifest
+from qa.index import Manifest
 from qa.kinds import wanted
 from qa.reader import Reader
 from qa.reading import reading_set
@@ -59,7 +59,7 @@ class QA:
 
     @property
     def manifest(self) -> Manifest:
-        return self.retriever.index.manifest
+        return self.retriever.store.manifest
 
     def describe(self) -> dict[str, Any]:
         """What answers come from: the index's counts and build, the models, the retrieval mode."""
@@ -69,7 +69,7 @@ class QA:
             "chunks": m.counts.get("chunks", 0),
             "built": m.created_at or "unknown",
             "embed_model": m.embed_model,
-            "structure": m.faiss_index,
+            "structure": self.retriever.store.structure,
             "retrieval": "dense + BM25" if self.retriever.hybrid else "dense",
             "reader": getattr(self.reader, "description", type(self.reader).__name__),
             "article_facts": self.articles(),
@@ -78,10 +78,10 @@ class QA:
 
     def articles(self) -> list[dict[str, str | None]]:
         """Each indexed article's file, title, outlet and date (ISO, else as written), by file name."""
-        first: dict[str, Any] = {}
-        for c in self.retriever.index.chunks:
-            first.setdefault(c.article_id, c)
-        return [{"id": a, "title": c.title, "outlet": c.outlet, "date": c.shown_date} for a, c in sorted(first.items())]
+        return [
+            {"id": c.article_id, "title": c.title, "outlet": c.outlet, "date": c.shown_date}
+            for c in self.retriever.store.articles()
+        ]
 
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
         """The k best passages for the question (k: settings.top_k when None), best first."""
@@ -122,4 +122,4 @@ class QA:
 
     def reload(self, settings: Settings) -> None:
         """Swap in a freshly loaded index (after a rebuild) without reloading the models."""
-        self.retriever = self.retriever.with_index(Index.load(settings.index_dir))
+        self.retriever = self.retriever.with_store(loading.store(settings))

@@ -19,6 +19,7 @@ from qa.feedback import FEEDBACK_FILE, FeedbackLog, Vote
 from qa.formatting import article_html, escape, format_answer
 from qa.loading import ensure_index, ensure_index_with_progress
 from qa.pipeline import QA, EmptyQuestionError
+from qa.stores import StoreError
 from qa.types import Answer, Passage, Span
 from qa.uploads import UploadError, save_upload
 
@@ -139,7 +140,7 @@ class WebApp:
             answer = self.qa.answer(message, history=user_questions(history))
         except EmptyQuestionError:
             return EMPTY_REPLY
-        except ValueError as err:
+        except (ValueError, StoreError) as err:  # StoreError: a Milvus server gone away, say
             return f"Sorry: {escape(str(err), True)}."
         reply = format_answer(answer)
         self.replies[reply] = answer
@@ -230,14 +231,14 @@ def build_demo(qa: QA, settings: Settings | None = None, *, read_only: bool = Fa
         """Answer a question: the span, its confidence, article offsets and numbered sources."""
         try:
             return answer_json(app.qa.answer(question))
-        except ValueError as err:
+        except (ValueError, StoreError) as err:
             raise gr.Error(str(err)) from err
 
     def retrieve(question: str, k: int = 5) -> list[dict[str, Any]]:
         """The k best passages for a question, best first."""
         try:
             return [passage_json(p) for p in app.qa.retrieve(question, int(k))]
-        except ValueError as err:
+        except (ValueError, StoreError) as err:
             raise gr.Error(str(err)) from err
 
     def vote(data: gr.LikeData) -> None:

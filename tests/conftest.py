@@ -18,8 +18,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from qa import QA, Settings, build_index
-from qa.index import Index
 from qa.retriever import Retriever
+from qa.stores.faiss import FaissStore
 from qa.types import Passage, Span
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +45,17 @@ class HashingEncoder:
             for word in re.findall(r"\w+", text.lower()):
                 vectors[row, zlib.crc32(word.encode()) % self.dim] += 1.0
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+
+class CountingEncoder(HashingEncoder):
+    """The hashing encoder, remembering every passage it was asked to embed (what a build embedded)."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        self.seen += list(texts)
+        return super().encode_passages(texts)
 
 
 class FirstSentenceReader:
@@ -97,7 +108,9 @@ def fake_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def fake_qa(fake_index_dir: Path) -> QA:
     return QA(
-        Retriever(Index.load(fake_index_dir), HashingEncoder()), FirstSentenceReader(), Settings(min_answer_score=0.0)
+        Retriever(FaissStore.load(fake_index_dir), HashingEncoder()),
+        FirstSentenceReader(),
+        Settings(min_answer_score=0.0),
     )
 
 

@@ -17,6 +17,7 @@ from qa import QA, Settings
 from qa.__main__ import main
 from qa.index import Index
 from qa.retriever import Retriever
+from qa.stores.faiss import FaissStore
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -24,7 +25,7 @@ KILLS = 20
 
 
 def answers_from(index_dir: Path, real_qa: QA) -> str | None:
-    qa = QA(Retriever(Index.load(index_dir), real_qa.retriever.encoder), real_qa.reader)
+    qa = QA(Retriever(FaissStore.load(index_dir), real_qa.retriever.encoder), real_qa.reader)
     return qa.answer("Who reported the Reuters story from Paris on Cazeneuve's call for more British help?").text
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from qa.dates import asks_for_latest, metadata_bonus, question_dates, strip_metadata
-from qa.index import Index
 from qa.pipeline import QA
 from qa.retriever import Retriever, rerank_by_metadata
 from qa.selection import choose_answer
+from qa.stores.faiss import FaissStore
 from qa.types import Chunk, Passage, Span
 from tests.conftest import HashingEncoder
 
@@ -66,7 +66,7 @@ def test_strip_metadata_keeps_the_content_words() -> None:
 
 def test_named_article_passages_are_ranked_by_content_not_by_its_header(fake_index_dir: Path) -> None:
     """The date and outlet pick the Home Office article; the rest of the question picks the passage inside it."""
-    retriever = Retriever(Index.load(fake_index_dir), HashingEncoder())
+    retriever = Retriever(FaissStore.load(fake_index_dir), HashingEncoder())
     question = "What did the Home Office say on 2 July about protective fencing at port access points?"
     passages = retriever.retrieve(question, 3)
     assert all(p.article_id == "004_23b41e1308167223.txt" for p in passages)

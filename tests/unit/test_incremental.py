@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +10,8 @@ from qa import QA, Settings
 from qa.build import build_index
 from qa.index import Index
 from qa.retriever import Retriever
-from tests.conftest import FirstSentenceReader, HashingEncoder
+from qa.stores.faiss import FaissStore
+from tests.conftest import CountingEncoder, FirstSentenceReader, HashingEncoder
 
 CHUNKING = {"chunk_words": 60, "overlap_words": 15}
 QUESTIONS = [
@@ -21,18 +21,9 @@ QUESTIONS = [
 ]
 
 
-class CountingEncoder(HashingEncoder):
-    def __init__(self) -> None:
-        self.seen: list[str] = []
-
-    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
-        self.seen += list(texts)
-        return super().encode_passages(texts)
-
-
 def answers(index_dir: Path) -> list[tuple[str | None, str | None, int | None, int | None]]:
     qa = QA(
-        Retriever(Index.load(index_dir), HashingEncoder(), hybrid=False),
+        Retriever(FaissStore.load(index_dir), HashingEncoder(), hybrid=False),
         FirstSentenceReader(),
         Settings(min_answer_score=0.0),
     )

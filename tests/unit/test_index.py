@@ -11,6 +11,7 @@ import pytest
 from qa.build import build_index, index_is_current, stale_files
 from qa.index import IncompatibleIndexError, Index, Manifest, MissingIndexError
 from qa.retriever import Retriever
+from qa.stores.faiss import FaissStore
 from qa.types import Chunk
 from tests.conftest import SEEDS, HashingEncoder
 
@@ -110,7 +111,7 @@ def test_loading_with_another_model_is_refused(fake_index_dir: Path) -> None:
     encoder = HashingEncoder()
     encoder.name = "other/model"
     with pytest.raises(IncompatibleIndexError, match="other/model"):
-        Retriever(Index.load(fake_index_dir), encoder)
+        Retriever(FaissStore.load(fake_index_dir), encoder)
 
 
 def test_staleness_is_detected_per_file(seeds_copy: Path, tmp_path: Path) -> None:
@@ -263,7 +264,9 @@ def test_a_crash_at_any_write_step_of_a_save_leaves_a_whole_index(
     from tests.conftest import FirstSentenceReader
 
     def answers(out: Path) -> list[str | None]:
-        qa = QA(Retriever(Index.load(out), HashingEncoder()), FirstSentenceReader(), Settings(min_answer_score=0.0))
+        qa = QA(
+            Retriever(FaissStore.load(out), HashingEncoder()), FirstSentenceReader(), Settings(min_answer_score=0.0)
+        )
         return [qa.answer(q).text for q in ("Who is the mayor of Calais?", "What happened in Dover?")]
 
     import shutil

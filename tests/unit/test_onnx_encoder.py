@@ -55,9 +55,10 @@ def test_the_export_is_cached_reused_and_replaces_older_ones(tmp_path: Path) -> 
 
 @pytest.mark.slow
 def test_an_index_built_by_one_backend_is_refused_by_the_other(cache: Path, tmp_path: Path) -> None:
-    from qa.index import IncompatibleIndexError, Index
+    from qa.index import IncompatibleIndexError
     from qa.loading import ensure_index, index_is_current
     from qa.retriever import Retriever
+    from qa.stores.faiss import FaissStore
 
     seeds = tmp_path / "seeds"
     seeds.mkdir()
@@ -69,7 +70,7 @@ def test_an_index_built_by_one_backend_is_refused_by_the_other(cache: Path, tmp_
     torch_settings = Settings(seeds_dir=seeds, index_dir=tmp_path / "idx", embed_backend="torch")
     assert not index_is_current(torch_settings)  # so the app rebuilds rather than mixing vectors
     with pytest.raises(IncompatibleIndexError):
-        Retriever(Index.load(onnx.index_dir), load_encoder("all-MiniLM-L6-v2", "torch"))
+        Retriever(FaissStore.load(onnx.index_dir), load_encoder("all-MiniLM-L6-v2", "torch"))
 
 
 def test_unknown_backend_is_refused() -> None:

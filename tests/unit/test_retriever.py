@@ -7,6 +7,7 @@ from pathlib import Path
 from qa.index import Index
 from qa.lexical import LexicalIndex
 from qa.retriever import Retriever, fuse
+from qa.stores.faiss import FaissStore
 from tests.conftest import HashingEncoder
 
 
@@ -14,7 +15,8 @@ def test_fusion_rewards_agreement_and_scales_to_one() -> None:
     fused = fuse([[1, 2, 3], [1, 3, 2], [4]], 4, weights=(1.0, 1.0, 1.0))
     best = 3 / 11  # first in all three lists
     tie = (1 / 12 + 1 / 13) / best  # second in one list, third in the other
-    assert fused == [(1, 2 / 11 / best), (2, tie), (3, tie), (4, 1 / 11 / best)]  # equal scores: lower row first
+    # equal scores (2 and 3): the one seen first, 2, in the first list
+    assert fused == [(1, 2 / 11 / best), (2, tie), (3, tie), (4, 1 / 11 / best)]
 
 
 def test_fusion_weights_and_constant() -> None:
@@ -32,7 +34,7 @@ def test_bm25_finds_exact_names(fake_index_dir: Path) -> None:
 
 
 def test_hybrid_returns_k_distinct_passages_best_first(fake_index_dir: Path) -> None:
-    retriever = Retriever(Index.load(fake_index_dir), HashingEncoder())
+    retriever = Retriever(FaissStore.load(fake_index_dir), HashingEncoder())
     passages = retriever.retrieve("Reporting by James Regan; editing by Ralph Boulton", 5)
     assert len(passages) == 5 == len({p.chunk.id for p in passages})
     assert passages[0].article_id == "000_c41d2c88b869987b.txt"
@@ -40,10 +42,10 @@ def test_hybrid_returns_k_distinct_passages_best_first(fake_index_dir: Path) -> 
 
 
 def test_dense_only_mode(fake_index_dir: Path) -> None:
-    retriever = Retriever(Index.load(fake_index_dir), HashingEncoder(), hybrid=False)
-    assert retriever.lexical is None and not retriever.hybrid
+    retriever = Retriever(FaissStore.load(fake_index_dir), HashingEncoder(), hybrid=False)
+    assert not retriever.hybrid and retriever.sparse("Calais", 5) == []
     question = "Natacha Bouchart mayor of Calais"
-    exact = retriever.index.search(HashingEncoder().encode_queries([question])[0], 3)
+    exact = retriever.store.index.search(HashingEncoder().encode_queries([question])[0], 3)
     assert [p.chunk.id for p in retriever.retrieve(question, 3)] == [p.chunk.id for p in exact]  # FAISS order alone
-    assert not retriever.with_index(retriever.index).hybrid  # a rebuild keeps the mode
+    assert not retriever.with_store(retriever.store).hybrid  # a rebuild keeps the mode
     assert len(retriever.retrieve("Calais", 3)) == 3

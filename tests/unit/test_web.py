@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from qa import QA, Settings
-from qa.index import Index
 from qa.loading import ensure_index
 from qa.retriever import Retriever
+from qa.stores.faiss import FaissStore
 from qa.web import EMPTY_REPLY, WebApp
 from tests.conftest import FirstSentenceReader, HashingEncoder
 
@@ -21,7 +21,7 @@ def app(seeds_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> We
     settings = Settings(seeds_dir=seeds_copy, index_dir=tmp_path / "idx", min_answer_score=0.0)
     monkeypatch.setattr(qa.loading, "encoder", lambda _settings: HashingEncoder())  # no model for these tests
     ensure_index(settings)
-    fake = QA(Retriever(Index.load(settings.index_dir), HashingEncoder()), FirstSentenceReader(), settings)
+    fake = QA(Retriever(FaissStore.load(settings.index_dir), HashingEncoder()), FirstSentenceReader(), settings)
     return WebApp(fake, settings)
 
 
@@ -35,7 +35,7 @@ def test_an_upload_is_indexed_and_answers(app: WebApp, tmp_path: Path) -> None:
     path = upload_file(tmp_path, "ostend.txt", "Port notice\n\nThe Ostend ferry terminal will close in March.\n")
     message = app.add_articles([path])
     assert "added ostend.txt" in message and "searchable now" in message
-    assert any(c.article_id == "ostend.txt" for c in app.qa.retriever.index.chunks)
+    assert any(c.article_id == "ostend.txt" for c in app.qa.retriever.store.index.chunks)
     assert app.qa.retrieve("Ostend ferry terminal", 1)[0].article_id == "ostend.txt"
 
 
@@ -48,13 +48,13 @@ def test_a_failed_indexing_takes_the_upload_back_out(
         raise OSError("disk full")
 
     before = sorted(p.name for p in app.settings.seeds_dir.iterdir())
-    chunks_before = app.qa.retriever.index.chunks
+    chunks_before = app.qa.retriever.store.index.chunks
     monkeypatch.setattr(qa.web, "ensure_index", broken)
     path = upload_file(tmp_path, "ostend.txt", "Port notice\n\nThe Ostend ferry terminal will close in March.\n")
     message = app.add_articles([path])
     assert "Indexing failed" in message and "disk full" in message and "nothing was changed" in message
     assert sorted(p.name for p in app.settings.seeds_dir.iterdir()) == before  # the file was taken back out
-    assert app.qa.retriever.index.chunks == chunks_before  # and the old index still answers
+    assert app.qa.retriever.store.index.chunks == chunks_before  # and the old index still answers
 
 
 def test_a_refused_and_a_good_upload_together(app: WebApp, tmp_path: Path) -> None:
