@@ -143,6 +143,16 @@ def test_the_chat_answers_from_a_milvus_store(tmp_path: Path) -> None:
         reply = client.predict("Who is France's interior minister?", api_name="/chat")
         assert reply.splitlines()[0].startswith("**Bernard Cazeneuve**")
         assert (tmp_path / "index" / "milvus.db").is_dir() and not (tmp_path / "index" / "manifest.json").exists()
+        # the Rebuild button updates the Milvus index in place, while questions are answered
+        notice = "Harbour notice\n\nThe harbour master of Zeebrugge is Quentin Vandermeulen, officials said.\n"
+        (seeds / "zeebrugge.txt").write_text(notice, "utf-8")
+        job = client.submit(api_name="/rebuild")
+        during = [client.predict("Who is France's interior minister?", api_name="/ask") for _ in range(3)]
+        message, summary = job.result(timeout=300)
+        assert message == "Index rebuilt." and "zeebrugge.txt" in summary and "Milvus Lite FLAT" in summary
+        assert all("Cazeneuve" in (r["answer"] or "") for r in during)
+        found = client.predict("Who is the harbour master of Zeebrugge?", api_name="/ask")
+        assert (found["answer"], found["article_id"]) == ("Quentin Vandermeulen", "zeebrugge.txt")
     finally:
         proc.terminate()
         proc.wait(timeout=30)
