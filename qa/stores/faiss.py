@@ -20,6 +20,7 @@ class FaissStore:
     def __init__(self, index: Index) -> None:
         self.index = index
         self.bm25 = LexicalIndex(index.chunks)
+        self._articles: list[Chunk] | None = None  # worked out once: a store is one build and never changes
 
     @classmethod
     def load(cls, index_dir: Path) -> FaissStore:
@@ -44,7 +45,9 @@ class FaissStore:
         return [self.index.chunks[self.index.position[vid]] for vid in vids]
 
     def articles(self) -> list[Chunk]:
-        first: dict[str, Chunk] = {}
-        for chunk in self.index.chunks:
-            first.setdefault(chunk.article_id, chunk)
-        return [first[name] for name in sorted(first)]
+        if self._articles is None:
+            first: dict[str, Chunk] = {}
+            for chunk in self.index.chunks:
+                first.setdefault(chunk.article_id, chunk)
+            self._articles = [first[name] for name in sorted(first)]
+        return list(self._articles)

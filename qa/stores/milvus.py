@@ -81,6 +81,7 @@ class MilvusStore:
         self._manifest = manifest
         self.collection = manifest.artifacts["collection"]["name"]
         self.orphans = max(0, rows - int(manifest.counts.get("chunks", 0)))  # rows searched past, see live()
+        self._articles: list[Chunk] | None = None  # listed once: a store is one manifest's state
 
     @classmethod
     def open(cls, target: StoreTarget) -> MilvusStore:
@@ -146,11 +147,14 @@ class MilvusStore:
         return [chunk_from_json(by_vid[int(v)]) for v in vids]
 
     def articles(self) -> list[Chunk]:
-        rows = int(self.manifest.counts.get("articles", 0)) + self.orphans
-        with refused(self.target, "listing the articles"):
-            found = list(scan(self.client, self.collection, "ordinal == 0", ["article_id", "file_sha", "chunk"], rows))
-        first = {row["article_id"]: chunk_from_json(row["chunk"]) for row in found if live(self.manifest, row)}
-        return [first[name] for name in sorted(first)]
+        if self._articles is None:
+            rows = int(self.manifest.counts.get("articles", 0)) + self.orphans
+            fields = ["article_id", "file_sha", "chunk"]
+            with refused(self.target, "listing the articles"):
+                found = list(scan(self.client, self.collection, "ordinal == 0", fields, rows))
+            first = {row["article_id"]: chunk_from_json(row["chunk"]) for row in found if live(self.manifest, row)}
+            self._articles = [first[name] for name in sorted(first)]
+        return list(self._articles)
 
 
 def count_rows(client: Any, collection: str) -> int:
