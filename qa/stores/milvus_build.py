@@ -90,14 +90,12 @@ def write_build(
     hashes = corpus_hashes(seeds_dir)
     articles, skipped = load_articles(seeds_dir)
     old = previous(client, target)
-    same = incremental and old is not None and old.store == "milvus" and old.embed_model == encoder.name
-    same = same and old is not None and old.dim == encoder.dim and old.chunking == chunking
-    same = same and old is not None and client.has_collection(old.artifacts["collection"]["name"])
-    plan = plan_build(articles, hashes, old if same else None, chunking)
+    current = old if incremental and old is not None and reusable(client, old, encoder, chunking) else None
+    plan = plan_build(articles, hashes, current, chunking)
     build = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
-    name = old.artifacts["collection"]["name"] if same and old else f"{target.collection}_{build.replace('-', '_')}"
+    name = current.artifacts["collection"]["name"] if current else f"{target.collection}_{build.replace('-', '_')}"
     wanted = vector_index(len(plan.chunks), flat_max_chunks)
-    if same:
+    if current:
         client.load_collection(name)
     else:
         create_chunks(client, name, encoder.dim, wanted)
@@ -118,6 +116,13 @@ def write_build(
     delete_stale_rows(client, name, manifest, plan)
     drop_other_builds(client, target, name)
     return manifest
+
+
+def reusable(client: Any, old: Manifest, encoder: Encoder, chunking: dict[str, int]) -> bool:
+    """Whether the index there can take an incremental update: a Milvus build with this model, dimension and
+    chunking whose collection is still there (anything else gets a full build into a new collection)."""
+    same = old.store == "milvus" and old.embed_model == encoder.name and old.dim == encoder.dim
+    return same and old.chunking == chunking and bool(client.has_collection(old.artifacts["collection"]["name"]))
 
 
 def drop_other_builds(client: Any, target: StoreTarget, current: str) -> None:

@@ -208,3 +208,18 @@ def test_a_full_rebuild_writes_a_new_collection_and_drops_the_old_ones(seeds_cop
     assert sorted(rebuilt.client.list_collections()) == sorted(
         [rebuilt.collection, "newsqa_manifest", "newsqa_archive"]
     )
+
+
+def test_a_build_with_another_model_replaces_the_index_instead_of_mixing_vectors(
+    seeds_copy: Path, tmp_path: Path
+) -> None:
+    _, milvus = build_both(seeds_copy, tmp_path)
+
+    class OtherEncoder(HashingEncoder):
+        name = "someone/else-v9"
+
+    manifest = build_milvus(lite(tmp_path), seeds_copy, tmp_path, encoder=OtherEncoder(), chunking=CHUNKING)
+    assert manifest.last_build["embedded_chunks"] == manifest.counts["chunks"]  # everything embedded again
+    assert manifest.artifacts["collection"]["name"] != milvus.collection
+    assert milvus.collection not in milvus.client.list_collections()
+    assert Retriever(MilvusStore.open(lite(tmp_path)), OtherEncoder()).retrieve("Calais", 3)
