@@ -15,6 +15,7 @@ import hashlib
 import json
 import shutil
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -62,8 +63,7 @@ def stores(chunks: list[Chunk], vectors: np.ndarray, name: str, work: Path) -> t
         client.upsert("newsqa_parity", rows[lo : lo + 1000])
     client.flush("newsqa_parity")
     artifacts = {"collection": {"name": "newsqa_parity", "index": "FLAT"}}
-    switch_manifest(client, target, Manifest(**{**manifest.__dict__, "store": "milvus", "artifacts": artifacts,
-                                                "build_id": "parity"}))  # fmt: skip
+    switch_manifest(client, target, replace(manifest, store="milvus", artifacts=artifacts, build_id="parity"))
     return faiss, MilvusStore.open(target), time.perf_counter() - began
 
 

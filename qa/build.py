@@ -51,13 +51,20 @@ def stale_files(manifest: Manifest, seeds_dir: Path) -> list[str]:
     return sorted(n for n in names if now.get(n) != manifest.files.get(n))
 
 
+def describes(manifest: Manifest, seeds_dir: Path, *, embed_model: str, chunking: dict[str, int]) -> bool:
+    """Whether a manifest is of exactly this corpus (no file added, changed or removed), model and chunking."""
+    return (
+        manifest.embed_model == embed_model and manifest.chunking == chunking and not stale_files(manifest, seeds_dir)
+    )
+
+
 def index_is_current(index_dir: Path, seeds_dir: Path, *, embed_model: str, chunking: dict[str, int]) -> bool:
     """True when index_dir holds a loadable index of exactly this corpus, model and chunking."""
     try:
         manifest = read_manifest(index_dir)
     except (MissingIndexError, IncompatibleIndexError):
         return False
-    if manifest.embed_model != embed_model or manifest.chunking != chunking or stale_files(manifest, seeds_dir):
+    if not describes(manifest, seeds_dir, embed_model=embed_model, chunking=chunking):
         return False
     return all(
         (index_dir / a["file"]).is_file() and sha256_file(index_dir / a["file"]) == a["sha256"]

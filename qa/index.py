@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.types import Chunk, Passage
+from qa.types import Chunk
 
 logger = logging.getLogger(__name__)
 
@@ -162,10 +162,6 @@ class Index:
             return []
         scores, ids = self.faiss.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k)
         return [(self.position[int(i)], float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0]
-
-    def search(self, query: np.ndarray, k: int) -> list[Passage]:
-        """The k chunks nearest to one query vector, best first."""
-        return [Passage(self.chunks[row], score) for row, score in self.search_rows(query, k)]
 
     def vectors(self, vids: Sequence[int]) -> np.ndarray:
         """Stored vectors by vector id (to reuse them when only other articles changed)."""

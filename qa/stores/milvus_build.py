@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from qa.build import Plan, embed, keep_texts, new_manifest, plan_build, stale_files
+from qa.build import Plan, describes, embed, keep_texts, new_manifest, plan_build
 from qa.chunking import indexed_text
 from qa.corpus import corpus_hashes, load_articles
 from qa.embedding import Encoder
@@ -51,7 +51,7 @@ def is_current(target: StoreTarget, seeds_dir: Path, *, embed_model: str, chunki
     client = connect(target)
     with refused(target, "reading the manifest"):
         old = previous(client, target)
-    if old is None or old.embed_model != embed_model or old.chunking != chunking or stale_files(old, seeds_dir):
+    if old is None or not describes(old, seeds_dir, embed_model=embed_model, chunking=chunking):
         return False
     return bool(client.has_collection(old.artifacts["collection"]["name"]))
 
@@ -157,7 +157,7 @@ def create_chunks(client: Any, name: str, dim: int, index_type: str) -> None:
     schema.add_function(Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["words"],
                                  output_field_names=["sparse"]))  # fmt: skip
     params = client.prepare_index_params()
-    params.add_index("vector", index_type=index_type, metric_type="IP", params=HNSW if index_type == "HNSW" else {})
+    add_vector_index(params, index_type)
     params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
                      params={"bm25_k1": 1.5, "bm25_b": 0.75})  # fmt: skip
     client.create_collection(name, schema=schema, index_params=params, consistency_level="Strong")
@@ -170,9 +170,14 @@ def set_vector_index(client: Any, name: str, wanted: str) -> None:
     client.release_collection(name)
     client.drop_index(name, "vector")
     params = client.prepare_index_params()
-    params.add_index("vector", index_type=wanted, metric_type="IP", params=HNSW if wanted == "HNSW" else {})
+    add_vector_index(params, wanted)
     client.create_index(name, params)
     client.load_collection(name)
+
+
+def add_vector_index(params: Any, index_type: str) -> None:
+    """The vector field's index: inner product over unit vectors, FLAT or HNSW with its build parameters."""
+    params.add_index("vector", index_type=index_type, metric_type="IP", params=HNSW if index_type == "HNSW" else {})
 
 
 def write_rows(
@@ -220,8 +225,9 @@ def delete_stale_rows(client: Any, name: str, manifest: Manifest, plan: Plan) ->
     tests += [f"article_id == {quoted[a]}" for a in plan.removed]
     for lo in range(0, len(tests), 100):
         client.delete(name, filter=" or ".join(tests[lo : lo + 100]))
-    if count_rows(client, name) > manifest.counts["chunks"]:
-        rows = scan(client, name, "", ["vid", "article_id", "file_sha"], count_rows(client, name))
+    held = count_rows(client, name)
+    if held > manifest.counts["chunks"]:
+        rows = scan(client, name, "", ["vid", "article_id", "file_sha"], held)
         dead = [int(r["vid"]) for r in rows if not live(manifest, r)]
         for lo in range(0, len(dead), 10_000):
             client.delete(name, ids=dead[lo : lo + 10_000])

@@ -36,7 +36,7 @@ def test_search_matches_brute_force() -> None:
     index = Index.from_vectors(vectors, make_chunks(50), make_manifest(16))
     for row in (0, 7, 49):
         expected = np.argsort(-(vectors @ vectors[row]))[:5]
-        assert [p.chunk.id for p in index.search(vectors[row], 5)] == [f"a:{i}" for i in expected]
+        assert [index.chunks[r].id for r, _ in index.search_rows(vectors[row], 5)] == [f"a:{i}" for i in expected]
 
 
 def test_save_load_round_trip(tmp_path: Path) -> None:
@@ -45,7 +45,7 @@ def test_save_load_round_trip(tmp_path: Path) -> None:
     Index.from_vectors(vectors, make_chunks(20), make_manifest(8)).save(tmp_path)
     loaded = Index.load(tmp_path)
     assert loaded.chunks == make_chunks(20)
-    assert next(p.chunk.id for p in loaded.search(vectors[3], 3)) == "a:3"
+    assert loaded.chunks[loaded.search_rows(vectors[3], 3)[0][0]].id == "a:3"
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["dim"] == 8 and manifest["format_version"] == 3
     assert not list(tmp_path.glob("*.pkl")) and not list(tmp_path.glob("*.pickle"))
@@ -189,7 +189,7 @@ def test_build_switches_to_ivf_past_the_flat_limit(seeds_copy: Path, tmp_path: P
     manifest = build_index(seeds_copy, tmp_path / "idx", encoder=HashingEncoder(), flat_max_chunks=10, **CHUNKING)
     assert manifest.faiss_index.startswith("IDMap2,IVF")
     index = Index.load(tmp_path / "idx")
-    assert len(index.search(HashingEncoder().encode_queries(["Calais mayor"])[0], 5)) == 5
+    assert len(index.search_rows(HashingEncoder().encode_queries(["Calais mayor"])[0], 5)) == 5
 
 
 def test_bf16_embedding_matches_fp32() -> None:
