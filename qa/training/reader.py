@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from qa.training.unanswerable import unanswerable
+
 logger = logging.getLogger(__name__)
 
 APPROXIMATE_OFFSET_METHODS = {
@@ -45,6 +47,7 @@ class TrainConfig:
     max_query_tokens: int = 64
     negative_ratio: float = 0.3  # in-article no-answer paragraphs per question
     hard_negative_ratio: float = 0.0  # the question's own paragraph with the answer's sentences cut out
+    edited_ratio: float = 0.0  # the question edited so that its own paragraph no longer answers it (unanswerable.py)
     learning_rate: float = 1e-4
     weight_decay: float = 0.01
     warmup_fraction: float = 0.06
@@ -120,8 +123,9 @@ def tune_examples(v2_data: str, split_path: str) -> list[Example]:
 
 
 def load_examples(cfg: TrainConfig) -> list[Example]:
-    """SQuAD positives plus negatives: the question paired with another paragraph of its article, and (hard
-    negatives) with its own paragraph once the answer's sentences are cut out."""
+    """SQuAD positives plus negatives: the question paired with another paragraph of its article, (hard
+    negatives) with its own paragraph once the answer's sentences are cut out, and (edited) changed by one of
+    SQuAD 2.0's edits so that its own paragraph no longer answers it."""
     opener = gzip.open if cfg.data.endswith(".gz") else open
     with opener(cfg.data, "rt", encoding="utf-8") as handle:
         squad = json.load(handle)["data"]
@@ -130,7 +134,9 @@ def load_examples(cfg: TrainConfig) -> list[Example]:
     positives: list[Example] = []
     negatives: list[Example] = []
     hard: list[Example] = []
+    article_of: dict[tuple[str, str], list[str]] = {}
     hard_rng = random.Random(cfg.seed + 1)  # its own stream: runs without hard negatives keep their order
+    edit_rng = random.Random(cfg.seed + 2)  # and the edited questions theirs
     for article in squad:
         contexts = [p["context"] for p in article["paragraphs"]]
         for para in article["paragraphs"]:
@@ -146,6 +152,7 @@ def load_examples(cfg: TrainConfig) -> list[Example]:
                     rest = without_answer(para["context"], [a["text"] for a in qa["answers"]])
                     if rest:
                         hard.append(Example(qa["question"], rest, -1, ""))
+                article_of[qa["question"], para["context"]] = contexts
     rng.shuffle(positives)
     if cfg.max_examples or cfg.skip_examples:
         end = cfg.skip_examples + cfg.max_examples if cfg.max_examples else len(positives)
@@ -153,7 +160,15 @@ def load_examples(cfg: TrainConfig) -> list[Example]:
         keep = len(positives)
         negatives = rng.sample(negatives, min(len(negatives), int(keep * cfg.negative_ratio)))
         hard = hard_rng.sample(hard, min(len(hard), int(keep * cfg.hard_negative_ratio)))
-    examples = positives + negatives + hard
+    # Edited from the questions kept, so each edited question trains beside the answerable one it came from.
+    edited: list[Example] = []
+    if cfg.edited_ratio:
+        for e in positives:
+            if edit_rng.random() < cfg.edited_ratio:
+                changed = unanswerable(e.question, e.context, article_of[e.question, e.context], edit_rng)
+                if changed:
+                    edited.append(Example(changed, e.context, -1, ""))
+    examples = positives + negatives + hard + edited
     if cfg.v2_data:
         examples += tune_examples(cfg.v2_data, cfg.v2_split) * cfg.v2_repeat
     rng.shuffle(examples)
@@ -402,7 +417,15 @@ def parse_args(argv: Sequence[str] | None = None) -> TrainConfig:
         "v2_repeat",
     ):
         p.add_argument("--" + name.replace("_", "-"), type=int, default=getattr(d, name))
-    for name in ("epochs", "negative_ratio", "hard_negative_ratio", "learning_rate", "weight_decay", "warmup_fraction"):
+    for name in (
+        "epochs",
+        "negative_ratio",
+        "hard_negative_ratio",
+        "edited_ratio",
+        "learning_rate",
+        "weight_decay",
+        "warmup_fraction",
+    ):
         p.add_argument("--" + name.replace("_", "-"), type=float, default=getattr(d, name))
     p.add_argument("--no-bf16", dest="bf16", action="store_false")
     p.add_argument("--device", default="auto", help="cuda, cpu or auto (a GPU when torch sees one)")

@@ -48,11 +48,12 @@ def reader_figures(path: Path, split: str, every: int) -> dict[str, float]:
     return result
 
 
-# Measured with reader v3 at the shipped threshold: F1 55.7, HasAns F1 73.9, NoAns 35.3%, ECE 0.060 (reader v2,
-# the previous one: F1 50.9, NoAns 29.5% on the whole test half); v1.1: F1 72.0 with abstention, 80.3 always.
-V2_TEST_FLOORS = {"f1": 52.0, "has_ans_f1": 70.0, "no_ans_accuracy": 30.0}
-V2_TEST_MAX_ECE = 0.09
-V11_TEST_FLOORS = {"f1": 68.0, "always": 77.0}
+# Measured on these samples with reader v4 at the shipped threshold: F1 57.7, HasAns F1 70.4, NoAns 43.3%, ECE
+# 0.050 (reader v3: F1 55.7, HasAns 73.9, NoAns 35.3%; v3 fails the NoAns floor); v1.1: F1 69.1 with the
+# abstention, 78.6 always (v3: 72.0, 80.3).
+V2_TEST_FLOORS = {"f1": 55.0, "has_ans_f1": 68.0, "no_ans_accuracy": 39.0}
+V2_TEST_MAX_ECE = 0.08
+V11_TEST_FLOORS = {"f1": 66.0, "always": 76.0}
 
 
 def test_reader_on_the_squad_v2_test_half() -> None:
@@ -71,11 +72,12 @@ def test_reader_on_the_squad_v11_test_articles() -> None:
         assert result[key] >= floor, (key, result)
 
 
-# Measured: F1 49.2, HasAns F1 66.2, NoAns 26.9%, citation 100%, recall@5 by article 97.1%.
+# Measured with reader v4: F1 54.1, HasAns F1 69.1, NoAns 34.6%, citation 100%, recall@5 by article 97.1%
+# (reader v3: F1 49.2, HasAns 66.2, NoAns 26.9%).
 OPEN_FLOORS = {
-    "f1": 45.0,
-    "has_ans_f1": 62.0,
-    "no_ans_accuracy": 22.0,
+    "f1": 51.0,
+    "has_ans_f1": 65.0,
+    "no_ans_accuracy": 30.0,
     "citation_accuracy": 96.0,
     "recall_at_5_article": 93.0,
 }

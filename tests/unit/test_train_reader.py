@@ -129,3 +129,18 @@ def test_training_runs_on_a_gpu_only_when_there_is_one() -> None:
     assert train_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
     assert parse_args(["--base-model", "x"]).device == "auto"
     assert parse_args(["--base-model", "x", "--device", "cuda"]).device == "cuda"
+
+
+def test_edited_questions_are_unanswerable_on_their_own_paragraph(tmp_path: Path) -> None:
+    path = squad_file(tmp_path)
+    plain = load_examples(config(path, negative_ratio=0.0, max_examples=20))
+    examples = load_examples(config(path, negative_ratio=0.0, max_examples=20, edited_ratio=1.0))
+    edited = [e for e in examples if e.answer_start < 0]
+    assert {e for e in examples if e.answer_start >= 0} == set(plain)  # the answerable ones are untouched
+    assert 10 <= len(edited) <= 20
+    originals = {e.context: e.question for e in plain}
+    for e in edited:
+        # "paragraph 2" asked of paragraph 0's text: a number the text lacks, from the same article
+        assert e.answer_text == "" and e.context in originals and e.question != originals[e.context]
+        asked = e.question.split("paragraph ")[1].rstrip("?")
+        assert asked.isdigit() and f"Paragraph {asked} " not in e.context
