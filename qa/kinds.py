@@ -140,13 +140,18 @@ def unit_after(text: str, end: int) -> list[str]:
 
 def counts_unit(text: str, number_end: int, unit: str | None, *, named: bool = False) -> bool:
     """Whether the number ending at number_end counts `unit`: yes when one of the words that follow is the unit,
-    and unless `named` (the unit itself must follow) also when no noun follows or "people" counts a human unit."""
+    and unless `named` (the unit itself must follow) also when no noun follows, when "people" counts a human unit
+    ("3,000 people" for "how many migrants"), and when a human noun counts "people" ("2,500 migrants" for "how many
+    people": migrants are people)."""
     if unit is None:
         return not named
     after = unit_after(text, number_end)
     if any(same_noun(word, unit) for word in after):
         return True
-    return not named and (not after or (unit in HUMAN and bool(PEOPLE & set(after))))
+    if named:
+        return False
+    words = set(after)
+    return not after or (unit in HUMAN and bool(PEOPLE & words)) or (unit in PEOPLE and bool(HUMAN & words))
 
 
 def fits(want: Wanted, text: str, start: int, end: int) -> bool:

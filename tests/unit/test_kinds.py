@@ -46,6 +46,10 @@ def at(text: str, value: str) -> tuple[int, int]:
         ("How many migrants are in Calais?", "Some 3,000 people are camped in Calais.", "3,000", True),
         ("How many migrants are in Calais?", "the estimated 5,000\nmigrants in Calais", "5,000", True),
         ("How many migrants are in Calais?", "There are 3000.", "3000", True),  # nothing counted after it
+        ("How many people are camped in Calais?", "There are around 2,500 migrants in Calais.", "2,500", True),
+        ("How many people are camped in Calais?", "French police had arrested 514 smugglers.", "514", True),
+        ("How many people are camped in Calais?", "The police broke up 19 networks.", "19", False),
+        ("How many migrants are in Calais?", "The police arrested 514 smugglers.", "514", False),  # not migrants
         ("How many migrants are in Calais?", "It has pledged £12 million over three years.", "£12 million", False),
         ("How much money is Britain providing?", "It has pledged £12 million over three years.", "£12 million", True),
         ("How much money is Britain providing?", "a fund of 15 million, financed by the UK", "15 million", True),
