@@ -174,7 +174,7 @@ NEGATION_SHARE = 0.3
 
 def unanswerable(question: str, context: str, article: Sequence[str], rng: random.Random) -> str | None:
     """One edited question that the paragraph no longer answers: a swap or an antonym when one fits (in a
-    random order), else, one time in NEGATION_SHARE, a negation (it nearly always fits, and SQuAD 2.0 has
+    random order), else, with probability NEGATION_SHARE, a negation (it nearly always fits, and SQuAD 2.0 has
     few); None when no edit applies."""
     others = [c for c in article if c != context]
     edits = [
