@@ -175,8 +175,7 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
     from qa.loading import ensure_index_with_progress, index_is_current, target
 
     settings = replace(settings, seeds_dir=args.seeds, index_dir=args.out)
-    store = target(settings)
-    where = args.out if store.kind == "faiss" else store.describe()
+    where = target(settings).describe()
     if args.check:
         current = index_is_current(settings)
         print(f"index in {where} is {'up to date' if current else 'missing or stale'}")

@@ -80,7 +80,7 @@ def store(settings: Settings) -> Store:
     if changed:
         logger.warning(
             "the index in %s is stale (%s changed since it was built); run `python -m qa build`",
-            where.describe() if where.kind != "faiss" else settings.index_dir,
+            where.describe(),
             ", ".join(changed),
         )
     return opened

@@ -60,7 +60,7 @@ class StoreTarget:
     """A parsed QA_STORE: which store, and for Milvus where and which collection."""
 
     kind: str  # "faiss" | "milvus"
-    uri: str = ""  # Milvus: a local folder (Lite) or an http(s) address (server, cluster)
+    uri: str = ""  # FAISS: the index folder; Milvus: a local database (Lite) or an http(s) address (server, cluster)
     collection: str = "newsqa"
     token: str = field(default="", repr=False)  # a server's token (Settings.milvus_token): never printed
 
@@ -69,8 +69,9 @@ class StoreTarget:
         return self.kind == "milvus" and not self.uri.startswith(("http://", "https://"))
 
     def describe(self) -> str:
+        """Where the index is, for messages: the FAISS index folder, or the Milvus database and collection."""
         if self.kind == "faiss":
-            return "FAISS files"
+            return self.uri
         return f"Milvus {'Lite ' if self.lite else ''}{self.uri} collection {self.collection}"
 
 
@@ -90,7 +91,7 @@ def parse_store(value: str, index_dir: Path, token: str = "") -> StoreTarget:
 def parse_uri(value: str, index_dir: Path) -> StoreTarget:
     text = value.strip()
     if text in ("", "faiss"):
-        return StoreTarget("faiss")
+        return StoreTarget("faiss", str(index_dir))
     base, _, query = text.partition("?")
     collection = "newsqa"
     for part in filter(None, query.split("&")):

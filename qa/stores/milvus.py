@@ -21,12 +21,10 @@ import numpy as np
 from qa.index import BUILD_FIX, IncompatibleIndexError, Manifest, chunk_from_json
 from qa.lexical import terms
 from qa.stores import StoreError, StoreTarget, ranked
-from qa.stores.milvus_manifest import read_manifest
+from qa.stores.milvus_manifest import MAX_LIMIT, read_manifest
 from qa.types import Chunk
 
 logger = logging.getLogger(__name__)
-
-MAX_LIMIT = 16_384  # Milvus's largest topk / query limit
 
 
 def connect(target: StoreTarget) -> Any:

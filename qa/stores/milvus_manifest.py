@@ -13,7 +13,7 @@ from qa.stores import StoreTarget
 
 MANIFEST_PART = 60_000  # characters of manifest JSON per row (VARCHAR holds 65,535 bytes; the JSON is ASCII)
 CURRENT = "current"
-MAX_ROWS = 16_384  # Milvus's largest query limit
+MAX_LIMIT = 16_384  # Milvus's largest topk / query limit (qa.stores.milvus uses it too)
 
 
 def manifest_collection(target: StoreTarget) -> str:
@@ -54,7 +54,7 @@ def switch_manifest(client: Any, target: StoreTarget, manifest: Manifest) -> Non
     head = json.dumps({"build_id": manifest.build_id, "parts": len(parts)})
     client.upsert(name, [{"key": CURRENT, "text": head, "v": [0.0, 0.0]}])
     client.flush(name)
-    old = [r["key"] for r in client.query(name, filter='key != ""', output_fields=["key"], limit=MAX_ROWS)]
+    old = [r["key"] for r in client.query(name, filter='key != ""', output_fields=["key"], limit=MAX_LIMIT)]
     stale = [k for k in old if k != CURRENT and not k.startswith(f"{manifest.build_id}/")]
     if stale:
         client.delete(name, ids=stale)

@@ -154,9 +154,8 @@ def antonym(question: str, context: str, rng: random.Random) -> str | None:
     return question[: m.start()] + other + question[m.end() :]
 
 
-def negation(question: str, context: str, rng: random.Random) -> str | None:
+def negation(question: str) -> str | None:
     """Negate the question's first auxiliary verb ("What did X build" -> "What didn't X build")."""
-    del context, rng
     for m in WORD.finditer(question):
         word = m.group()
         if word.lower() in NEGATED:
@@ -187,4 +186,4 @@ def unanswerable(question: str, context: str, article: Sequence[str], rng: rando
         found = edit()
         if found and found != question:
             return found
-    return negation(question, context, rng) if rng.random() < NEGATION_SHARE else None
+    return negation(question) if rng.random() < NEGATION_SHARE else None

@@ -54,6 +54,7 @@ def rankings(store: FaissStore | MilvusStore) -> list[object]:
 
 def test_store_uris_parse_and_bad_ones_are_refused(tmp_path: Path) -> None:
     assert parse_store("", tmp_path).kind == parse_store("faiss", tmp_path).kind == "faiss"
+    assert parse_store("", tmp_path).describe() == str(tmp_path)  # messages name the index folder
     assert parse_store("milvus", tmp_path) == StoreTarget("milvus", str(tmp_path / "milvus.db"))
     server = parse_store("milvus://db.example:19530?collection=archive", tmp_path)
     assert (server.uri, server.collection, server.lite) == ("http://db.example:19530", "archive", False)
