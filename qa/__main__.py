@@ -113,6 +113,7 @@ def add_ablation_flags(sub: argparse.ArgumentParser) -> None:
     group.add_argument("--spans-per-passage", type=int, default=Settings.spans_per_passage)
     group.add_argument("--extra-passages", type=int, default=Settings.extra_passages, help="0: read the top k only")
     group.add_argument("--report-score", type=float, default=Settings.min_report_score)
+    group.add_argument("--named-report-score", type=float, default=Settings.min_named_report_score)
 
 
 def measured_settings(args: argparse.Namespace, settings: Settings) -> Settings:
@@ -123,6 +124,7 @@ def measured_settings(args: argparse.Namespace, settings: Settings) -> Settings:
         spans_per_passage=args.spans_per_passage,
         extra_passages=args.extra_passages,
         min_report_score=args.report_score,
+        min_named_report_score=args.named_report_score,
     )
 
 

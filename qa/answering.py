@@ -58,7 +58,14 @@ class AnswerStep:
         """The answer among already read spans (min_score: the setting's unless given, for a threshold sweep over
         the same reading)."""
         threshold = self.settings.min_answer_score if min_score is None else min_score
-        return choose_answer(question, passages, spans, threshold, report_score=self.settings.min_report_score)
+        return choose_answer(
+            question,
+            passages,
+            spans,
+            threshold,
+            report_score=self.settings.min_report_score,
+            named_report_score=self.settings.min_named_report_score,
+        )
 
     def __call__(self, question: str, passages: Sequence[Passage]) -> Answer:
         spans = self.read(question, passages)

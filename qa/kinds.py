@@ -31,6 +31,7 @@ DATE_WORD = re.compile(
     r"|\b(?:1[5-9]|20)\d\d\b|\b\d{4}-\d{2}-\d{2}\b",
     re.IGNORECASE,
 )
+NAMED_DATE = re.compile(rf"\b(?:{'|'.join(MONTHS)}|{WEEKDAYS})\b", re.IGNORECASE)
 YEAR = re.compile(r"(?<![\d,.])(?:1[5-9]|20)\d\d(?![\d,])")
 
 ASKS_PERCENT = re.compile(r"\b(?:percentage|per ?cent|proportion|share)\b", re.IGNORECASE)
@@ -179,6 +180,23 @@ def fits(want: Wanted, text: str, start: int, end: int) -> bool:
         return any(counts_unit(text, start + m.end(), want.unit) for m in numbers)
     word = re.search(rf"\b(?:{NUMBER_WORDS})\b", span, re.IGNORECASE)
     return word is not None and counts_unit(text, start + word.end(), want.unit)
+
+
+def names(want: Wanted, text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] fits and its form names the kind outright: a count followed by the counted noun
+    itself ("3000 migrants", not "3,000 people"), a sum with its currency sign or word, a date with its month or
+    weekday, a share with its per cent. Such a span needs less of the reader's confidence to be shown as a report
+    (Settings.min_named_report_score)."""
+    if want.kind == OTHER or not fits(want, text, start, end):
+        return False
+    if want.kind == PERCENT:
+        return True
+    if want.kind == DATE:
+        return bool(NAMED_DATE.search(text[start:end]))
+    if want.kind == MONEY:
+        return bool(CURRENCY.search(text[max(0, start - 4) : end + 10]))
+    numbers = [m for m in NUMBER.finditer(text[start:end]) if not YEAR.fullmatch(m.group(0))]
+    return any(counts_unit(text, start + m.end(), want.unit, named=True) for m in numbers)
 
 
 def passage_has(want: Wanted, text: str, *, named: bool = False) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from qa.config import Settings
 from qa.credits import asks_for_credit, in_credit_line
 from qa.dates import asks_for_latest
-from qa.kinds import OTHER, Wanted, fits, value_bounds, wanted
+from qa.kinds import OTHER, Wanted, fits, names, value_bounds, wanted
 from qa.text import answer_key
 from qa.types import Answer, Passage, Span
 
@@ -64,6 +64,7 @@ def choose_answer(
     min_score: float,
     *,
     report_score: float = Settings.min_report_score,
+    named_report_score: float = Settings.min_named_report_score,
 ) -> Answer:
     """The strongest candidate above min_score (else an abstention), with every other article's report.
 
@@ -93,7 +94,7 @@ def choose_answer(
     chosen = max(strong, key=lambda c: (span_date(c.best), c.score)) if asks_for_latest(question) else strong[0]
     # Without a kind to check, another article's span must be as strong as an answer to be shown as its report.
     bar = report_score if want.kind != OTHER else max(report_score, min_score)
-    agreeing, differing = reports(want, chosen, all_spans, bar)
+    agreeing, differing = reports(want, chosen, all_spans, bar, min(bar, named_report_score))
     # Sources: the retrieved passages, then those read for reports that gave one (each report cites its passage).
     reported = {s.passage.chunk.id for s in (*agreeing, *differing)}
     extra = tuple(p for p in passages if p.for_reports and p.chunk.id in reported)
@@ -120,15 +121,19 @@ def same_answer(a: str, b: str) -> bool:
 
 
 def reports(
-    want: Wanted, chosen: Candidate, spans: Sequence[Span], min_score: float
+    want: Wanted, chosen: Candidate, spans: Sequence[Span], min_score: float, named_score: float
 ) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
     """(agreeing, differing) reports of the other articles: each article's best span of the wanted kind scoring at
-    least min_score; it agrees when any such span of it gives the chosen answer. Differing ones newest first."""
+    least min_score, or named_score when its form names the kind (qa.kinds.names: "3000 migrants", "£12 million");
+    it agrees when any such span of it gives the chosen answer. Differing ones newest first."""
     cited = chosen.best.article_id
     answer = chosen.best.text
     per_article: dict[str, list[Span]] = {}
     for span in sorted(spans, key=lambda s: -s.score):
-        if span.article_id != cited and span.score >= min_score and fits(want, span.passage.text, span.start, span.end):
+        if span.article_id == cited or not fits(want, span.passage.text, span.start, span.end):
+            continue
+        named = names(want, span.passage.text, span.start, span.end)
+        if span.score >= (named_score if named else min_score):
             per_article.setdefault(span.article_id, []).append(span)
     agreeing: list[Span] = []
     differing: list[Span] = []

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from qa.kinds import COUNT, DATE, MONEY, OTHER, PERCENT, fits, passage_has, value_bounds, wanted
+from qa.kinds import COUNT, DATE, MONEY, OTHER, PERCENT, fits, names, passage_has, value_bounds, wanted
+
+HOW_MANY_MIGRANTS = "How many migrants are in Calais?"
 
 
 @pytest.mark.parametrize(
@@ -63,6 +65,27 @@ def at(text: str, value: str) -> tuple[int, int]:
 )
 def test_a_span_fits_when_it_is_a_value_of_the_kind_asked_for(question: str, text: str, value: str, ok: bool) -> None:
     assert fits(wanted(question), text, *at(text, value)) is ok
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "value", "named"),
+    [
+        (HOW_MANY_MIGRANTS, "Calais, where there are currently 3000 migrants", "3000", True),
+        (HOW_MANY_MIGRANTS, "Some 3,000 people are camped in Calais", "3,000", False),  # fits, but by "people"
+        (HOW_MANY_MIGRANTS, "There are 2,500 in Calais", "2,500", False),  # fits, nothing counted after it
+        (HOW_MANY_MIGRANTS, "Police broke up 19 networks", "19", False),  # does not fit at all
+        ("How much money is Britain providing?", "Britain has pledged £12 million", "£12 million", True),
+        ("How much money is Britain providing?", "10 million euros over two years", "10 million euros", True),
+        ("How much money is Britain providing?", "a fund of 15 million, financed by the UK", "15 million", False),
+        ("When did they meet?", "They met on Thursday 2 July in Paris.", "Thursday 2 July", True),
+        ("When did they meet?", "They met in 2014.", "2014", False),
+        ("Who met?", "They met in Paris.", "Paris", False),  # no kind: nothing to name
+    ],
+)
+def test_a_value_names_its_kind_when_its_form_says_what_it_is(
+    question: str, text: str, value: str, named: bool
+) -> None:
+    assert names(wanted(question), text, *at(text, value)) is named
 
 
 def test_a_passage_holds_the_kind_when_any_of_its_values_fits() -> None:

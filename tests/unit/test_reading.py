@@ -66,6 +66,18 @@ def test_reports_are_each_articles_best_value_of_the_kind_asked_for_newest_first
     assert answer.reports_differ and answer.agreeing == ()
 
 
+def test_a_weak_report_is_shown_only_when_its_form_names_what_is_counted() -> None:
+    a = passage("a", 0, "There are around 2,500 migrants in Calais.")
+    b = passage("b", 0, "Calais, where there are currently 3000 migrants.")
+    c = passage("c", 0, "At least 10 people have been killed since June.")
+    spans = [span(a, "2,500", 0.8), span(b, "3000", 0.08), span(c, "10", 0.08)]
+    answer = choose_answer(HOW_MANY, [a, b, c], spans, min_score=0.3, report_score=0.15, named_report_score=0.05)
+    # both fit a count of migrants ("people" may count them), but only b's says "migrants": c's needs 0.15
+    assert [(s.article_id, s.text) for s in answer.alternatives] == [("b", "3000")]
+    strict = choose_answer(HOW_MANY, [a, b, c], spans, min_score=0.3, report_score=0.15, named_report_score=0.15)
+    assert strict.alternatives == ()
+
+
 def test_another_article_giving_the_same_answer_agrees_and_a_weak_one_is_not_shown() -> None:
     a = passage("a", 0, "The mayor, Natacha Bouchart, spoke.")
     b = passage("b", 0, "Calais mayor Natacha Bouchart told MPs.")
