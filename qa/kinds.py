@@ -119,10 +119,19 @@ def stem(word: str) -> str:
     return word
 
 
+# Nouns that news reports use for the same counted thing (stems): "refugees" and "asylum seekers" for the migrants
+# of a camp, "gangs" and "rings" for smuggling networks.
+SAME_THING = tuple(
+    frozenset(map(stem, words.split())) for words in ("migrants immigrants refugees seekers", "networks gangs rings")
+)
+
+
 def same_noun(a: str, b: str) -> bool:
-    """ "migrants" ~ "immigrants" ~ "migrant"; "networks" is not "people", nor is "people-smuggling" (a compound is
-    its last part)."""
+    """ "migrants" ~ "immigrants" ~ "migrant" ~ "refugees" (SAME_THING); "networks" is not "people", nor is
+    "people-smuggling" (a compound is its last part)."""
     x, y = stem(a.rsplit("-", 1)[-1]), stem(b.rsplit("-", 1)[-1])
+    if any(x in group and y in group for group in SAME_THING):
+        return True
     return len(min(x, y, key=len)) >= 3 and (x in y or y in x)
 
 

@@ -88,6 +88,23 @@ def test_a_value_names_its_kind_when_its_form_says_what_it_is(
     assert names(wanted(question), text, *at(text, value)) is named
 
 
+@pytest.mark.parametrize(
+    ("question", "text", "value", "ok"),
+    [
+        ("How many refugees are in Calais?", "Calais has 2,500 immigrants waiting", "2,500", True),
+        ("How many asylum seekers are waiting in Calais?", "there are currently 3000 migrants", "3000", True),
+        ("How many smuggling rings were dismantled?", NETWORKS, "19", True),
+        ("How many gangs were broken up?", "break up 17 people-smuggling networks", "17", True),
+        ("How many refugees are in Calais?", NETWORKS, "19", False),  # networks are not refugees
+        ("How many smuggling rings were dismantled?", "Calais has 2,500 immigrants", "2,500", False),
+    ],
+)
+def test_nouns_news_uses_for_the_same_counted_thing_count_it(question: str, text: str, value: str, ok: bool) -> None:
+    want = wanted(question)
+    assert fits(want, text, *at(text, value)) is ok
+    assert names(want, text, *at(text, value)) is ok  # a synonym names the thing as well as the word itself
+
+
 def test_a_passage_holds_the_kind_when_any_of_its_values_fits() -> None:
     counts = wanted("How many networks were broken up?")
     assert passage_has(counts, NETWORKS)
