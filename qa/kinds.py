@@ -164,6 +164,11 @@ def counts_unit(text: str, number_end: int, unit: str | None, *, named: bool = F
     return not after or (unit in HUMAN and bool(PEOPLE & words)) or (unit in PEOPLE and bool(HUMAN & words))
 
 
+def figures(span: str) -> list[re.Match[str]]:
+    """The numbers in span that are not years (what a count is made of), positions relative to span."""
+    return [m for m in NUMBER.finditer(span) if not YEAR.fullmatch(m.group(0))]
+
+
 def fits(want: Wanted, text: str, start: int, end: int) -> bool:
     """Whether text[start:end] (a span in its passage's text) is a value of the wanted kind."""
     span = text[start:end]
@@ -184,8 +189,7 @@ def fits(want: Wanted, text: str, start: int, end: int) -> bool:
     # COUNT: a number that is not a share, a sum of money or a year, counting the thing asked about.
     if PERCENT_SIGN.search(text[start : end + 9]) or CURRENCY.search(text[max(0, start - 4) : end + 10]):
         return False
-    numbers = [m for m in NUMBER.finditer(span) if not YEAR.fullmatch(m.group(0))]
-    if numbers:
+    if numbers := figures(span):
         return any(counts_unit(text, start + m.end(), want.unit) for m in numbers)
     word = re.search(rf"\b(?:{NUMBER_WORDS})\b", span, re.IGNORECASE)
     return word is not None and counts_unit(text, start + word.end(), want.unit)
@@ -204,8 +208,7 @@ def names(want: Wanted, text: str, start: int, end: int) -> bool:
         return bool(NAMED_DATE.search(text[start:end]))
     if want.kind == MONEY:
         return bool(CURRENCY.search(text[max(0, start - 4) : end + 10]))
-    numbers = [m for m in NUMBER.finditer(text[start:end]) if not YEAR.fullmatch(m.group(0))]
-    return any(counts_unit(text, start + m.end(), want.unit, named=True) for m in numbers)
+    return any(counts_unit(text, start + m.end(), want.unit, named=True) for m in figures(text[start:end]))
 
 
 def passage_has(want: Wanted, text: str, *, named: bool = False) -> bool:
@@ -216,10 +219,7 @@ def passage_has(want: Wanted, text: str, *, named: bool = False) -> bool:
     if want.kind == DATE:
         return bool(DATE_WORD.search(text))
     if named and want.kind == COUNT:
-        return any(
-            not YEAR.fullmatch(m.group(0)) and counts_unit(text, m.end(), want.unit, named=True)
-            for m in NUMBER.finditer(text)
-        )
+        return any(counts_unit(text, m.end(), want.unit, named=True) for m in figures(text))
     return any(fits(want, text, m.start(), figure_end(text, m.end())) for m in NUMBER.finditer(text))
 
 
@@ -246,7 +246,7 @@ def value_bounds(want: Wanted, text: str, start: int, end: int) -> tuple[int, in
     if want.kind not in (COUNT, MONEY, PERCENT):
         return start, end
     span = text[start:end]
-    numbers = [m for m in NUMBER.finditer(span) if not YEAR.fullmatch(m.group(0))]
+    numbers = figures(span)
     if want.kind == COUNT and len(numbers) > 1:
         fitting = [m for m in numbers if counts_unit(text, start + m.end(), want.unit)]
         if fitting:
