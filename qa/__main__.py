@@ -111,6 +111,12 @@ def add_ablation_flags(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--precision", choices=PRECISIONS, help="reader arithmetic (default: settings)")
     group = sub.add_argument_group("ablations (measure a design choice; the app always uses the defaults)")
     group.add_argument("--spans-per-passage", type=int, default=Settings.spans_per_passage)
+    group.add_argument(
+        "--report-spans-per-passage",
+        type=int,
+        default=Settings.report_spans_per_passage,
+        help="a count's spans per passage read for reports (at least --spans-per-passage)",
+    )
     group.add_argument("--extra-passages", type=int, default=Settings.extra_passages, help="0: read the top k only")
     group.add_argument("--report-score", type=float, default=Settings.min_report_score)
     group.add_argument("--named-report-score", type=float, default=Settings.min_named_report_score)
@@ -122,6 +128,7 @@ def measured_settings(args: argparse.Namespace, settings: Settings) -> Settings:
         settings,
         reader_precision=args.precision or settings.reader_precision,
         spans_per_passage=args.spans_per_passage,
+        report_spans_per_passage=max(args.report_spans_per_passage, args.spans_per_passage),
         extra_passages=args.extra_passages,
         min_report_score=args.report_score,
         min_named_report_score=args.named_report_score,

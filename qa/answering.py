@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa.config import Settings
-from qa.kinds import OTHER, wanted
+from qa.kinds import COUNT, OTHER, wanted
 from qa.reader import Reader
 from qa.selection import choose_answer
 from qa.text import normalize_answer
@@ -25,12 +25,14 @@ class AnswerStep:
     settings: Settings
 
     def read(self, question: str, passages: Sequence[Passage]) -> list[Span]:
-        """Every passage's settings.spans_per_passage best spans, best first overall, in one batch (on two cores a
-        separate pass for the passages read for reports cost 14-35 ms, against 6-19 ms for reading them with the
-        rest). For a question without a kind, those wait for the answer (confirm)."""
-        kindless = wanted(question).kind == OTHER
-        now = [p for p in passages if not (p.for_reports and kindless)]
-        spans = self.reader.read(question, now, self.settings.spans_per_passage)
+        """Every passage's settings.spans_per_passage best spans (report_spans_per_passage for a count, the rest
+        for reports only: Span.rank), best first overall, in one batch (on two cores a separate pass for the
+        passages read for reports cost 14-35 ms, against 6-19 ms for reading them with the rest). For a question
+        without a kind, those wait for the answer (confirm)."""
+        kind = wanted(question).kind
+        now = [p for p in passages if not (p.for_reports and kind == OTHER)]
+        per_passage = self.settings.report_spans_per_passage if kind == COUNT else self.settings.spans_per_passage
+        spans = self.reader.read(question, now, per_passage)
         return sorted(spans, key=lambda s: -s.score)
 
     def confirm(self, question: str, passages: Sequence[Passage], spans: Sequence[Span], answer: Answer) -> Answer:
@@ -65,6 +67,7 @@ class AnswerStep:
             threshold,
             report_score=self.settings.min_report_score,
             named_report_score=self.settings.min_named_report_score,
+            answer_ranks=self.settings.spans_per_passage,
         )
 
     def __call__(self, question: str, passages: Sequence[Passage]) -> Answer:

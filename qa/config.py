@@ -67,6 +67,10 @@ class Settings:
     # The reader's two best spans of each passage are candidates: a passage's runner-up can be the byline name a
     # credit question asks for (qa.credits); otherwise the best span wins (same figures as one per passage).
     spans_per_passage: int = 2
+    # For a count (qa.kinds), each passage's best spans up to this many are candidates for other articles' reports:
+    # the figure asked for is often not among the two best ("Some 3,000" after "At least 10" killed). They never
+    # give the answer. Dates and sums keep spans_per_passage: more only added wrong days ("Monday" of an interview).
+    report_spans_per_passage: int = 8
     # Beyond the top_k passages, up to this many more are read: other articles' best evidence of the kind the
     # question asks for (qa.reading), so that differing reports can be shown; 0 reads the top_k only.
     extra_passages: int = 4
@@ -83,6 +87,11 @@ class Settings:
     def __post_init__(self) -> None:
         if self.spans_per_passage < 1:
             raise ValueError(f"spans_per_passage must be >= 1, got {self.spans_per_passage}")
+        if self.report_spans_per_passage < self.spans_per_passage:
+            raise ValueError(
+                f"report_spans_per_passage ({self.report_spans_per_passage}) must be >= spans_per_passage "
+                f"({self.spans_per_passage})"
+            )
         if self.extra_passages < 0:
             raise ValueError(f"extra_passages must be >= 0, got {self.extra_passages}")
         if self.top_k < 1:

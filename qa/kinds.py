@@ -1,9 +1,9 @@
 """What kind of value a question asks for, and whether a span (in its passage) is one.
 
-"How many migrants are in Calais?" wants a count of migrants: "30%" (a share), "£12 million" (money) and
-"514 people" arrested (a count of something else) are not answers to it, even when the reader scores them. The
-kinds are few and coarse on purpose: counts, percentages, money and dates are the values news reports disagree
-on, and a span of another kind must never be shown as a competing report (qa.selection).
+"How many migrants are in Calais?" wants a count of migrants: "30%" (a share), "£12 million" (money), "19
+networks" and "514 people" arrested (a count of something else: EVENTS) are not answers to it, even when the
+reader scores them. The kinds are few and coarse on purpose: counts, percentages, money and dates are the values
+news reports disagree on, and a span of another kind must never be shown as a competing report (qa.selection).
 """
 
 from __future__ import annotations
@@ -36,9 +36,10 @@ YEAR = re.compile(r"(?<![\d,.])(?:1[5-9]|20)\d\d(?![\d,])")
 
 ASKS_PERCENT = re.compile(r"\b(?:percentage|per ?cent|proportion|share)\b", re.IGNORECASE)
 ASKS_MONEY = re.compile(
-    r"\bhow much (?:money|funding|cash|aid)\b"
-    r"|\bhow much\b.*\b(?:cost|costs|pay|paid|spend|spent|pledged?|provide[sd]?|give[sn]?|gave|fund(?:s|ed)?"
-    r"|commit(?:s|ted)?|invest(?:s|ed)?|raise[sd]?|worth|budget)\b"
+    r"\bhow much (?:money|funding|cash|aid)\b|\b(?:what|which) (?:sum|amount)\b(?! of (?!money))"
+    r"|\bhow much\b.*\b(?:costs?|costing|pa(?:y|ys|id|ying)|spen(?:d|ds|t|ding)|pledg(?:e|es|ed|ing)"
+    r"|provid(?:e|es|ed|ing)|gi(?:ve|ves|ven|ving)|gave|fund(?:s|ed|ing)?|commit(?:s|ted|ting)?|invest(?:s|ed|ing)?"
+    r"|rais(?:e|es|ed|ing)|contribut(?:e|es|ed|ing)|donat(?:e|es|ed|ing)|allocat(?:e|es|ed|ing)|worth|budget)\b"
     r"|\bhow much (?:is|was)\b.*\b(?:fund|budget|price|fee|fine|grant)\b",
     re.IGNORECASE,
 )
@@ -73,12 +74,41 @@ HUMAN = PEOPLE | word_set(
 )
 
 
+# What can happen to the people or things a count counts. "arresting 514 people" counts arrests and "at least 10
+# people have been killed" deaths: neither answers "how many migrants are in Calais", and "2,500 migrants in Calais"
+# does not answer "how many people have died" (the issue names a count of arrests as a wrong kind).
+EVENTS = {
+    "death": r"di(?:e|es|ed)|dying|dead|deaths?|kill(?:s|ed|ing)?|drown(?:s|ed|ing)?|perish(?:es|ed|ing)?"
+    r"|fatalit(?:y|ies)|lost their lives",
+    "injury": r"injur(?:y|ies|ed|ing)|wound(?:s|ed|ing)?|hurt",
+    "arrest": r"arrest(?:s|ed|ing)?|detain(?:s|ed|ing)?|detention|apprehend(?:s|ed|ing)?|custody|jailed|convicted",
+    "removal": r"deport(?:s|ed|ing|ations?)?|expel(?:s|led|ling)?",
+    "rescue": r"rescu(?:e|es|ed|ing)",
+}
+EVENT = {name: re.compile(rf"\b(?:{words})\b", re.IGNORECASE) for name, words in EVENTS.items()}
+# A figure per night, day or week counts something that happens, not how many there are: "2 000 people were
+# attempting to get through every night" is not how many migrants are in Calais, and is how many try each night.
+RATE = re.compile(
+    r"\b(?:every|each|per|a) (?:night|day|week|month|hour)\b|\b(?:every|each|per) year\b|\ba year\b(?! ago)"
+    r"|\b(?:nightly|daily|weekly|monthly|yearly|annually)\b",
+    re.IGNORECASE,
+)
+
+
+def events(text: str) -> frozenset[str]:
+    """The EVENTS that text speaks of."""
+    return frozenset(name for name, pattern in EVENT.items() if pattern.search(text))
+
+
 @dataclass(frozen=True)
 class Wanted:
-    """The kind of value a question asks for, and for a count the head noun of what is counted ("networks")."""
+    """The kind of value a question asks for; for a count the head noun of what is counted ("networks") and the
+    EVENTS it is about ("death" for "how many people have died")."""
 
     kind: str
     unit: str | None = None
+    events: frozenset[str] = frozenset()
+    rate: bool = False  # how many per night, day, week (RATE)
 
 
 def wanted(question: str) -> Wanted:
@@ -88,7 +118,7 @@ def wanted(question: str) -> Wanted:
     if ASKS_MONEY.search(question):
         return Wanted(MONEY)
     if ASKS_COUNT.search(question):
-        return Wanted(COUNT, focus_unit(question))
+        return Wanted(COUNT, focus_unit(question), events(question), bool(RATE.search(question)))
     if ASKS_DATE.search(question):
         return Wanted(DATE)
     return Wanted(OTHER)
@@ -150,18 +180,47 @@ def unit_after(text: str, end: int) -> list[str]:
 
 def counts_unit(text: str, number_end: int, unit: str | None, *, named: bool = False) -> bool:
     """Whether the number ending at number_end counts `unit`: yes when one of the words that follow is the unit,
-    and unless `named` (the unit itself must follow) also when no noun follows, when "people" counts a human unit
-    ("3,000 people" for "how many migrants"), and when a human noun counts "people" ("2,500 migrants" for "how many
-    people": migrants are people)."""
+    when "people" counts a human unit ("3,000 people" for "how many migrants"), when a human noun counts "people"
+    ("2,500 migrants" for "how many people": migrants are people), and unless `named` (a noun must say what is
+    counted) also when no noun follows."""
     if unit is None:
         return not named
     after = unit_after(text, number_end)
     if any(same_noun(word, unit) for word in after):
         return True
-    if named:
-        return False
     words = set(after)
-    return not after or (unit in HUMAN and bool(PEOPLE & words)) or (unit in PEOPLE and bool(HUMAN & words))
+    human = (unit in HUMAN and bool(PEOPLE & words)) or (unit in PEOPLE and bool(HUMAN & words))
+    if named:
+        return human
+    return not after or human
+
+
+SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|\n\s*\n")
+
+
+def rest_of_sentence(text: str, end: int) -> str:
+    return SENTENCE_END.split(text[end : end + 200])[0]
+
+
+def near(text: str, start: int, end: int, before: int = 5, after: int = 6) -> str:
+    """The words around the number at text[start:end] within its sentence: `before` words before it, the number,
+    `after` words after it (what a count is said to count, and what happened to it)."""
+    head = SENTENCE_END.split(text[max(0, start - 60) : start])[-1].split()
+    tail = rest_of_sentence(text, end).split()
+    return " ".join([*head[len(head) - before :], text[start:end], *tail[:after]])
+
+
+def counts(want: Wanted, text: str, start: int, end: int, *, named: bool = False) -> bool:
+    """Whether the number at text[start:end] counts what the question asks about: its unit (counts_unit) and its
+    events. A count near an event the question is not about counts that event ("arresting 514 people"); a question
+    about an event takes only a count near it ("at least 10 people have been killed" for "how many died"). A count
+    per night or day (RATE, in the rest of its sentence) answers only a question that asks for one."""
+    if not counts_unit(text, end, want.unit, named=named):
+        return False
+    if bool(RATE.search(rest_of_sentence(text, end))) != want.rate:
+        return False
+    happened = events(near(text, start, end))
+    return bool(happened & want.events) if want.events else not happened
 
 
 def figures(span: str) -> list[re.Match[str]]:
@@ -190,16 +249,16 @@ def fits(want: Wanted, text: str, start: int, end: int) -> bool:
     if PERCENT_SIGN.search(text[start : end + 9]) or CURRENCY.search(text[max(0, start - 4) : end + 10]):
         return False
     if numbers := figures(span):
-        return any(counts_unit(text, start + m.end(), want.unit) for m in numbers)
+        return any(counts(want, text, start + m.start(), start + m.end()) for m in numbers)
     word = re.search(rf"\b(?:{NUMBER_WORDS})\b", span, re.IGNORECASE)
-    return word is not None and counts_unit(text, start + word.end(), want.unit)
+    return word is not None and counts(want, text, start + word.start(), start + word.end())
 
 
 def names(want: Wanted, text: str, start: int, end: int) -> bool:
     """Whether text[start:end] fits and its form names the kind outright: a count followed by the counted noun
-    itself ("3000 migrants", not "3,000 people"), a sum with its currency sign or word, a date with its month or
-    weekday, a share with its per cent. Such a span needs less of the reader's confidence to be shown as a report
-    (Settings.min_named_report_score)."""
+    itself or, for people, by a human noun ("3000 migrants" or "3,000 people" for migrants; not a bare "3,000"), a
+    sum with its currency sign or word, a date with its month or weekday, a share with its per cent. Such a span
+    needs less of the reader's confidence to be shown as a report (Settings.min_named_report_score)."""
     if want.kind == OTHER or not fits(want, text, start, end):
         return False
     if want.kind == PERCENT:
@@ -208,18 +267,18 @@ def names(want: Wanted, text: str, start: int, end: int) -> bool:
         return bool(NAMED_DATE.search(text[start:end]))
     if want.kind == MONEY:
         return bool(CURRENCY.search(text[max(0, start - 4) : end + 10]))
-    return any(counts_unit(text, start + m.end(), want.unit, named=True) for m in figures(text[start:end]))
+    return any(counts(want, text, start + m.start(), start + m.end(), named=True) for m in figures(text[start:end]))
 
 
 def passage_has(want: Wanted, text: str, *, named: bool = False) -> bool:
     """Whether the text holds any value of the wanted kind (what reading-set choice looks for); with `named`, a
-    count must be followed by the counted noun itself ("3000 migrants", not "514 people")."""
+    count must say what it counts ("3000 migrants", "3,000 people"; not a bare "3,000", nor "514 people" arrested)."""
     if want.kind == OTHER:
         return True
     if want.kind == DATE:
         return bool(DATE_WORD.search(text))
     if named and want.kind == COUNT:
-        return any(counts_unit(text, m.end(), want.unit, named=True) for m in figures(text))
+        return any(counts(want, text, m.start(), m.end(), named=True) for m in figures(text))
     return any(fits(want, text, m.start(), figure_end(text, m.end())) for m in NUMBER.finditer(text))
 
 
@@ -248,7 +307,7 @@ def value_bounds(want: Wanted, text: str, start: int, end: int) -> tuple[int, in
     span = text[start:end]
     numbers = figures(span)
     if want.kind == COUNT and len(numbers) > 1:
-        fitting = [m for m in numbers if counts_unit(text, start + m.end(), want.unit)]
+        fitting = [m for m in numbers if counts(want, text, start + m.start(), start + m.end())]
         if fitting:
             start, end = start + fitting[0].start(), start + fitting[0].end()
     if NUMBER.match(text, start) and (q := QUALIFIER.search(text[max(0, start - 16) : start])):

@@ -133,7 +133,11 @@ class TransformersReader:
         """The `per_passage` best spans of each passage (distinct offsets), offsets into passage.text, passage
         attached. More than one lets answer selection weigh a passage's runner-up spans by other evidence."""
         found = self.read_texts([question] * len(passages), [p.text for p in passages], per_passage)
-        return [Span.of(s, passage) for spans, passage in zip(found, passages, strict=True) for s in spans]
+        return [
+            Span.of(s, passage, rank)
+            for spans, passage in zip(found, passages, strict=True)
+            for rank, s in enumerate(spans)
+        ]
 
     def read_texts(self, questions: Sequence[str], contexts: Sequence[str], limit: int = 1) -> list[list[TextSpan]]:
         """The `limit` best spans for each (question, context) pair, best first, over all of its windows (a span

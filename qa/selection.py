@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.config import Settings
 from qa.credits import asks_for_credit, in_credit_line
@@ -54,7 +54,7 @@ def valued(want: Wanted, span: Span) -> Span:
     start, end = value_bounds(want, span.passage.text, span.start, span.end)
     if (start, end) == (span.start, span.end):
         return span
-    return Span(span.passage.text[start:end], start, end, span.score, span.passage, span.margin)
+    return replace(span, text=span.passage.text[start:end], start=start, end=end)
 
 
 def choose_answer(
@@ -65,11 +65,13 @@ def choose_answer(
     *,
     report_score: float = Settings.min_report_score,
     named_report_score: float = Settings.min_named_report_score,
+    answer_ranks: int = Settings.spans_per_passage,
 ) -> Answer:
     """The strongest candidate above min_score (else an abstention), with every other article's report.
 
-    The answer comes from the retrieved passages only; passages read for other articles' reports
-    (Passage.for_reports, qa.reading) add reports, never the answer, so that reading them cannot cost accuracy.
+    The answer comes from the retrieved passages only, and from each passage's `answer_ranks` best spans (Span.rank);
+    passages read for other articles' reports (Passage.for_reports, qa.reading) and the spans ranked below those
+    add reports, never the answer, so that reading them cannot cost accuracy.
 
     A question about who reported, edited or photographed something takes a span on a credit line first, at half
     the threshold (qa.credits); one about the latest figure takes the newest article's. (Preferring an answer of
@@ -78,7 +80,7 @@ def choose_answer(
     """
     want = wanted(question)
     all_spans = [valued(want, s) for s in spans]
-    spans = [s for s in all_spans if not s.passage.for_reports]
+    spans = [s for s in all_spans if not s.passage.for_reports and s.rank < answer_ranks]
     ranked = candidates(spans)
     credit = asks_for_credit(question)
     on_credit_line = {

@@ -109,10 +109,11 @@ class Span:
     score: float  # reader confidence in [0, 1]
     passage: Passage
     margin: float = 0.0  # as TextSpan.margin
+    rank: int = 0  # its place among the spans the reader gave for its passage, 0 the best
 
     @classmethod
-    def of(cls, found: TextSpan, passage: Passage) -> Span:
-        return cls(found.text, found.start, found.end, found.score, passage, found.margin)
+    def of(cls, found: TextSpan, passage: Passage, rank: int = 0) -> Span:
+        return cls(found.text, found.start, found.end, found.score, passage, found.margin, rank)
 
     @property
     def article_id(self) -> str:

@@ -30,7 +30,7 @@ def test_the_k_best_stay_and_each_other_article_adds_its_best_passage_of_the_kin
 
 def test_an_article_whose_passage_counts_something_else_still_gets_its_figure_read() -> None:
     ranked = [
-        passage("a", 0, "Police arrested 514 people."),  # a count of people, not one that names migrants
+        passage("a", 0, "Police arrested 514 people."),  # a count of arrests, not of migrants
         passage("a", 1, "Some 3,000 people are camped in Calais."),
     ]
     read = reading_set(ranked, 1, 3, wanted(HOW_MANY))
@@ -69,10 +69,10 @@ def test_reports_are_each_articles_best_value_of_the_kind_asked_for_newest_first
 def test_a_weak_report_is_shown_only_when_its_form_names_what_is_counted() -> None:
     a = passage("a", 0, "There are around 2,500 migrants in Calais.")
     b = passage("b", 0, "Calais, where there are currently 3000 migrants.")
-    c = passage("c", 0, "At least 10 people have been killed since June.")
-    spans = [span(a, "2,500", 0.8), span(b, "3000", 0.08), span(c, "10", 0.08)]
+    c = passage("c", 0, "The mayor says there are 4,000 in Calais.")
+    spans = [span(a, "2,500", 0.8), span(b, "3000", 0.08), span(c, "4,000", 0.08)]
     answer = choose_answer(HOW_MANY, [a, b, c], spans, min_score=0.3, report_score=0.15, named_report_score=0.05)
-    # both fit a count of migrants ("people" may count them), but only b's says "migrants": c's needs 0.15
+    # both fit a count of migrants, but only b's says what it counts: c's needs 0.15
     assert [(s.article_id, s.text) for s in answer.alternatives] == [("b", "3000")]
     strict = choose_answer(HOW_MANY, [a, b, c], spans, min_score=0.3, report_score=0.15, named_report_score=0.15)
     assert strict.alternatives == ()
@@ -94,3 +94,16 @@ def test_an_abstention_shows_no_reports() -> None:
     a = passage("a", 0, "There are around 2,500 migrants in Calais.")
     answer = choose_answer(HOW_MANY, [a], [span(a, "2,500", 0.1)], min_score=0.3)
     assert answer.span is None and answer.alternatives == () and answer.agreeing == ()
+
+
+def test_a_passages_lower_ranked_spans_give_reports_never_the_answer() -> None:
+    a = passage("a", 0, "There are around 2,500 migrants in Calais.")
+    b = passage("b", 0, "At least 10 people have been killed. Some 3,000 people are camped in Calais.")
+    i = b.text.index("Some 3,000")
+    runner_up = Span("3,000", i + 5, i + 10, 0.9, b, rank=2)  # strongest of all, but the passage's third span
+    spans = [span(a, "2,500", 0.5), span(b, "10", 0.2), runner_up]
+    answer = choose_answer(HOW_MANY, [a, b], spans, min_score=0.3, report_score=0.15, answer_ranks=2)
+    assert answer.text == "around 2,500"
+    assert [(s.article_id, s.text) for s in answer.alternatives] == [("b", "Some 3,000")]  # "10" counts deaths
+    # with three spans a passage may answer, it does
+    assert choose_answer(HOW_MANY, [a, b], spans, min_score=0.3, answer_ranks=3).text == "Some 3,000"
