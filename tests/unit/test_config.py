@@ -40,3 +40,15 @@ def test_the_qa_facade_takes_its_defaults_from_settings(fake_qa) -> None:  # typ
     bare = QA(fake_qa.retriever, fake_qa.reader)
     assert bare.settings == Settings()
     assert len(bare.retrieve("Calais")) == Settings().top_k
+
+
+def test_report_spans_cannot_be_fewer_than_answer_spans_and_the_flag_reaches_the_setting() -> None:
+    from qa.__main__ import measured_settings, parser
+
+    with pytest.raises(ValueError, match="report_spans_per_passage"):
+        Settings(spans_per_passage=3, report_spans_per_passage=2)
+    args = parser(Settings()).parse_args(["eval-disagree", "q.json", "--report-spans-per-passage", "4"])
+    assert measured_settings(args, Settings()).report_spans_per_passage == 4
+    # a larger --spans-per-passage alone raises the report spans with it instead of failing
+    args = parser(Settings()).parse_args(["eval-disagree", "q.json", "--spans-per-passage", "10"])
+    assert measured_settings(args, Settings()).report_spans_per_passage == 10
