@@ -120,6 +120,12 @@ def add_ablation_flags(sub: argparse.ArgumentParser) -> None:
     group.add_argument("--extra-passages", type=int, default=Settings.extra_passages, help="0: read the top k only")
     group.add_argument("--report-score", type=float, default=Settings.min_report_score)
     group.add_argument("--named-report-score", type=float, default=Settings.min_named_report_score)
+    group.add_argument(
+        "--unconfirmed-report-articles",
+        type=int,
+        default=Settings.unconfirmed_report_articles,
+        help="when abstaining, show reports of the kind asked for from at least this many articles (0: never)",
+    )
 
 
 def measured_settings(args: argparse.Namespace, settings: Settings) -> Settings:
@@ -132,6 +138,7 @@ def measured_settings(args: argparse.Namespace, settings: Settings) -> Settings:
         extra_passages=args.extra_passages,
         min_report_score=args.report_score,
         min_named_report_score=args.named_report_score,
+        unconfirmed_report_articles=args.unconfirmed_report_articles,
     )
 
 

@@ -68,6 +68,7 @@ class AnswerStep:
             report_score=self.settings.min_report_score,
             named_report_score=self.settings.min_named_report_score,
             answer_ranks=self.settings.spans_per_passage,
+            unconfirmed_articles=self.settings.unconfirmed_report_articles,
         )
 
     def __call__(self, question: str, passages: Sequence[Passage]) -> Answer:

@@ -106,10 +106,14 @@ def words_around(span: Span, markdown: bool, chars: int = 70) -> str:
 
 
 def report_lines(answer: Answer, markdown: bool) -> list[str]:
-    """ "Reports differ" (the answer's article first, then the others newest first) or "N articles agree"."""
+    """ "Reports differ" (the answer's article first, then the others newest first) or "N articles agree"; for an
+    abstention, the reports of the kind asked for that none is confident of (Answer.unconfirmed)."""
+    bold = (lambda t: f"**{t}**") if markdown else (lambda t: t)
+    if answer.unconfirmed:
+        head = bold(f"What {len(answer.alternatives)} articles report (not confirmed: none is a confident answer):")
+        return ["", head, *(report_line(answer, s, markdown) for s in answer.alternatives)]
     if answer.span is None or not (answer.alternatives or answer.agreeing):
         return []
-    bold = (lambda t: f"**{t}**") if markdown else (lambda t: t)
     if answer.alternatives:
         n = 1 + len(answer.alternatives) + len(answer.agreeing)
         spans = [answer.span, *answer.agreeing, *answer.alternatives]
@@ -124,7 +128,9 @@ def format_answer(answer: Answer, *, markdown: bool = True) -> str:
     every other article's report (qa.selection.reports), then the numbered sources (collapsed in the chat, so that
     the answer and the reports stay in view)."""
     lines: list[str] = []
-    if answer.span is None:
+    if answer.unconfirmed:
+        lines.append("I could not find a confident answer to that in the articles; what they report is below.")
+    elif answer.span is None:
         lines.append("I could not find an answer to that in the articles. The closest passages are below.")
     else:
         text = escape(answer.text or "", markdown)

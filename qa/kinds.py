@@ -25,6 +25,12 @@ PERCENT_SIGN = re.compile(r"\d\s*(?:%|per ?cent\b)", re.IGNORECASE)
 CURRENCY = re.compile(
     r"[£$€¥]|\b(?:[A-Z]{1,2}\$|euros?|pounds?|sterling|dollars?|francs|yen|yuan|rupees?|EUR|GBP|USD)\b"
 )
+# A sum in brackets right after another is that sum in another currency: "10 million euros ($11.2 million)" gives
+# 10 million euros, and "$11.2 million" is not a second, differing report of it.
+CONVERSION = re.compile(
+    r"\d(?:\s*(?:million|billion|bn))?(?:\s*(?:euros?|pounds?|dollars?|sterling))?\s*\(\s*(?:[A-Z]{0,2}[$€£¥])?\s*$",
+    re.IGNORECASE,
+)
 WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 DATE_WORD = re.compile(
     rf"\b(?:{'|'.join(MONTHS)}|{WEEKDAYS}|today|yesterday|tomorrow)\b"
@@ -44,6 +50,11 @@ ASKS_MONEY = re.compile(
     re.IGNORECASE,
 )
 ASKS_COUNT = re.compile(r"\bhow many\b|\b(?:number|numbers|count|total) of\b", re.IGNORECASE)
+# A population's size is a count of people: "How large is the migrant population?", "What is the population of X?"
+ASKS_POPULATION = re.compile(
+    r"\b(?:how (?:large|big)|size of)\b[^?]*\bpopulation\b|\b(?:what|how large|how big) (?:is|was) the population\b",
+    re.IGNORECASE,
+)
 ASKS_DATE = re.compile(
     r"^\s*when\b|\b(?:what|which) (?:date|day|year|month)\b|\bon what (?:date|day)\b|\bin what year\b", re.IGNORECASE
 )
@@ -66,6 +77,9 @@ STOP = word_set(
 PLURAL_WITHOUT_S = word_set("people children men women police staff personnel cattle sheep deer")
 # Counted people: "3,000 people" answers "how many migrants", "514 people" does not answer "how many networks".
 PEOPLE = word_set("people persons individuals men women children adults")
+# The words for people in general: "3,000 people" counts migrants (a group the text calls people), not children
+# or women, which are some of those people; "2,500 migrants" counts people, not children.
+ANYONE = word_set("people persons individuals")
 HUMAN = PEOPLE | word_set(
     "migrants immigrants emigrants refugees seekers asylum-seekers residents inhabitants citizens civilians workers "
     "employees staff personnel soldiers troops officers police policemen students pupils passengers tourists "
@@ -109,19 +123,41 @@ class Wanted:
     unit: str | None = None
     events: frozenset[str] = frozenset()
     rate: bool = False  # how many per night, day, week (RATE)
+    topic: frozenset[str] = frozenset()  # the question's other words, stemmed (topic_words): what the value is of
 
 
 def wanted(question: str) -> Wanted:
     """COUNT/PERCENT/MONEY/DATE when the question's form says so, else OTHER (no constraint)."""
     if ASKS_PERCENT.search(question) and re.search(r"\b(?:what|which|how much)\b", question, re.IGNORECASE):
-        return Wanted(PERCENT)
+        return Wanted(PERCENT, topic=topic_words(question))
     if ASKS_MONEY.search(question):
-        return Wanted(MONEY)
+        return Wanted(MONEY, topic=topic_words(question))
     if ASKS_COUNT.search(question):
-        return Wanted(COUNT, focus_unit(question), events(question), bool(RATE.search(question)))
+        unit = focus_unit(question)
+        return Wanted(COUNT, unit, events(question), bool(RATE.search(question)), topic_words(question, unit))
+    if ASKS_POPULATION.search(question):
+        return Wanted(
+            COUNT, "people", events(question), bool(RATE.search(question)), topic_words(question, "population")
+        )
     if ASKS_DATE.search(question):
-        return Wanted(DATE)
+        return Wanted(DATE, topic=topic_words(question))
     return Wanted(OTHER)
+
+
+# The words of a question's form, not of what it is about.
+ASKING = word_set(
+    "many much number numbers count total amount sum size large big date day year month money estimated roughly about"
+)
+
+
+def topic_words(question: str, unit: str | None = None) -> frozenset[str]:
+    """The stems of the question's words other than stop words, the words that ask (ASKING), the counted unit and
+    the nouns for people (who is counted, not where or when: "the migrant population" is not about migrants at the
+    EU's borders): "How many migrants does Calais currently host?" -> calai, currently, host."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", question.lower())
+    skip = STOP | ASKING | ({unit} if unit else set())
+    found = {stem(w) for w in words if w not in skip and len(w) > 2}
+    return frozenset(found - {stem(w) for w in HUMAN})
 
 
 def focus_unit(question: str) -> str | None:
@@ -165,6 +201,9 @@ def same_noun(a: str, b: str) -> bool:
     return len(min(x, y, key=len)) >= 3 and (x in y or y in x)
 
 
+SCALE = word_set("hundred thousand million billion trillion bn m")
+
+
 def unit_after(text: str, end: int) -> list[str]:
     """Up to four words after a number at text[end:], to the first preposition, verb-like stop word or
     punctuation: what the number counts ("19 human trafficking networks operating" -> human, trafficking,
@@ -174,6 +213,8 @@ def unit_after(text: str, end: int) -> list[str]:
         token = m.group(0)
         if not token[0].isalpha() or token.lower() in STOP or len(words) == 4:
             break
+        if not words and token.lower() in SCALE:  # "2.5 million people": the number is "2.5 million"
+            continue
         words.append(token.lower())
     return words
 
@@ -182,14 +223,15 @@ def counts_unit(text: str, number_end: int, unit: str | None, *, named: bool = F
     """Whether the number ending at number_end counts `unit`: yes when one of the words that follow is the unit,
     when "people" counts a human unit ("3,000 people" for "how many migrants"), when a human noun counts "people"
     ("2,500 migrants" for "how many people": migrants are people), and unless `named` (a noun must say what is
-    counted) also when no noun follows."""
+    counted) also when no noun follows. The bridge is between people in general (ANYONE) and a human noun: "3,000
+    people" is not how many children."""
     if unit is None:
         return not named
     after = unit_after(text, number_end)
     if any(same_noun(word, unit) for word in after):
         return True
     words = set(after)
-    human = (unit in HUMAN and bool(PEOPLE & words)) or (unit in PEOPLE and bool(HUMAN & words))
+    human = (unit in HUMAN - PEOPLE and bool(ANYONE & words)) or (unit in ANYONE and bool(HUMAN & words))
     if named:
         return human
     return not after or human
@@ -228,6 +270,15 @@ def figures(span: str) -> list[re.Match[str]]:
     return [m for m in NUMBER.finditer(span) if not YEAR.fullmatch(m.group(0))]
 
 
+def cuts_a_number(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] begins or ends inside a number of the text ("2" or "500" of "2,500")."""
+    lo = max(0, start - 24)
+    for m in NUMBER.finditer(text, lo, min(len(text), end + 24)):
+        if m.start() < start < m.end() or m.start() < end < m.end():
+            return True
+    return False
+
+
 def fits(want: Wanted, text: str, start: int, end: int) -> bool:
     """Whether text[start:end] (a span in its passage's text) is a value of the wanted kind."""
     span = text[start:end]
@@ -235,10 +286,12 @@ def fits(want: Wanted, text: str, start: int, end: int) -> bool:
         return True
     if want.kind == DATE:
         return bool(DATE_WORD.search(span))
+    if cuts_a_number(text, start, end):  # "2" read from "2,500" is no figure at all
+        return False
     if want.kind == PERCENT:
         return bool(PERCENT_SIGN.search(text[start : end + 9]))
     if want.kind == MONEY:
-        if not NUMERAL.search(span):
+        if not NUMERAL.search(span) or CONVERSION.search(text[max(0, start - 40) : start]):
             return False
         if CURRENCY.search(text[max(0, start - 4) : end + 10]):
             return True
@@ -268,6 +321,22 @@ def names(want: Wanted, text: str, start: int, end: int) -> bool:
     if want.kind == MONEY:
         return bool(CURRENCY.search(text[max(0, start - 4) : end + 10]))
     return any(counts(want, text, start + m.start(), start + m.end(), named=True) for m in figures(text[start:end]))
+
+
+def on_topic(want: Wanted, text: str) -> bool:
+    """Whether a value of the wanted kind in text is in a sentence with one of the question's topic words: "Some
+    3,000 people ... are camped in Calais" for "How many migrants does Calais currently host?", not "107,500
+    migrants at the European Union's borders"."""
+    if not want.topic:
+        return False
+    return any(
+        passage_has(want, sentence, named=True) and want.topic & stems(sentence)
+        for sentence in SENTENCE_END.split(text)
+    )
+
+
+def stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in re.findall(r"[\w'’-]+", text))
 
 
 def passage_has(want: Wanted, text: str, *, named: bool = False) -> bool:

@@ -153,12 +153,19 @@ class Answer:
     span: Span | None = None  # None when the system abstains
     # Other articles' reports: each its article's best span of the kind asked for, scored at least
     # Settings.min_report_score. alternatives differ from the answer (newest article first), agreeing give it too.
+    # Without an answer, alternatives are the unconfirmed reports (Answer.unconfirmed).
     alternatives: tuple[Span, ...] = field(default=())
     agreeing: tuple[Span, ...] = field(default=())
 
     @property
     def reports_differ(self) -> bool:
         return self.span is not None and bool(self.alternatives)
+
+    @property
+    def unconfirmed(self) -> bool:
+        """Abstained, but several articles report a value of the kind asked for: alternatives are those reports,
+        none of them the answer (Settings.unconfirmed_report_articles)."""
+        return self.span is None and bool(self.alternatives)
 
     @property
     def text(self) -> str | None:

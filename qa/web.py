@@ -77,6 +77,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "end": answer.end,
         "sources": [passage_json(p) for p in answer.sources],
         "reports_differ": answer.reports_differ,
+        "unconfirmed": answer.unconfirmed,
         "alternatives": [report_json(s) for s in answer.alternatives],
         "agreeing": [report_json(s) for s in answer.agreeing],
         "markdown": format_answer(answer),

@@ -2,9 +2,10 @@
 
 For each question the file lists, per article, the values that article gives. An expected value is shown when the
 answer or one of its reports (Answer.alternatives, Answer.agreeing) comes from that article and matches one of its
-forms. Printed: the share of expected article values shown, values shown that no article is expected to give
-(wrong value or wrong kind), of those the values of the wrong kind (judged from the file's "kind"), whether each
-"agree" question cites every agreeing article, and answer latency. With --upload, the seeds and the given files
+forms. Printed: the share of expected article values shown (and how many of them with no answer: the reports of
+an abstention, Answer.unconfirmed), values shown that no article is expected to give (wrong value or wrong kind),
+of those the values of the wrong kind (judged from the file's "kind"), whether each "agree" question cites every
+agreeing article, and answer latency. With --upload, the seeds and the given files
 are indexed together in a scratch folder, and each question's "upload" values count too: an uploaded article must
 take part like any other.
 """
@@ -101,6 +102,7 @@ def judge(case: Case, answer: Answer) -> dict[str, Any]:
         "unexpected": unexpected,
         "wrong_kind": [s.text for s in reports if wrong_kind(case.kind, s.text)],
         "differ": answer.reports_differ,
+        "unconfirmed": answer.unconfirmed,
         "agree_cited": all(found.values()) if case.agree else None,
     }
 
@@ -134,6 +136,8 @@ def run_eval_disagree(args: argparse.Namespace, settings: Settings) -> int:
         "questions": len(differ),
         "expected_values": len(values),
         "values_shown_pct": 100 * sum(values) / max(len(values), 1),
+        # of those, shown without an answer (Answer.unconfirmed): the reports of an abstention
+        "unconfirmed_values": sum(v for r in differ if r["unconfirmed"] for v in r["found"].values()),
         "unexpected_values": sum(len(r["unexpected"]) for r in rows),
         "wrong_kind_values": sum(len(r["wrong_kind"]) for r in rows),
         "reports_differ_pct": 100 * sum(r["differ"] for r in differ) / max(len(differ), 1),
@@ -149,7 +153,14 @@ def run_eval_disagree(args: argparse.Namespace, settings: Settings) -> int:
     for r in rows:
         marks = " ".join(f"{a[:3]}{'+' if ok else '-'}" for a, ok in r["found"].items())
         extra = f"  unexpected: {'; '.join(r['unexpected'])}" if r["unexpected"] else ""
-        print(f"{r['id']:>3} {marks:<32} answer {r['answer']!r}{extra}")
+        shown = (
+            f"{r['answer']!r}"
+            if r["answer"] is not None
+            else "None (unconfirmed reports)"
+            if r["unconfirmed"]
+            else "None"
+        )
+        print(f"{r['id']:>3} {marks:<32} answer {shown}{extra}")
     for key, value in summary.items():
         print(f"{key:>20}: {value:.1f}" if isinstance(value, float) else f"{key:>20}: {value}")
     return 0

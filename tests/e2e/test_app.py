@@ -96,6 +96,13 @@ def test_ask_gives_alternatives_from_other_articles(client, live_server: LiveSer
     assert {a["article_id"] for a in result["alternatives"]} <= cited
 
 
+def test_ask_says_when_an_abstentions_reports_are_unconfirmed(client) -> None:  # type: ignore[no-untyped-def]
+    result = client.predict("How many illegal immigration networks have been dismantled?", api_name="/ask")
+    assert result["answer"] is None and result["unconfirmed"] and not result["reports_differ"], result
+    assert {a["text"] for a in result["alternatives"]} == {"17", "19"}
+    assert "not confirmed" in result["markdown"]
+
+
 def test_rebuild_endpoint_indexes_a_new_file_while_questions_are_answered(  # type: ignore[no-untyped-def]
     client, live_server: LiveServer
 ) -> None:

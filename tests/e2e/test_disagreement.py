@@ -10,6 +10,7 @@ import pytest
 
 from qa import QA, format_answer
 from qa.config import Settings
+from qa.text import answer_key
 from tests.conftest import ROOT, SEEDS
 
 pytestmark = pytest.mark.slow
@@ -100,3 +101,43 @@ def test_an_added_sixth_articles_figure_is_among_the_reports(real_settings: Sett
     reports = {s.article_id: s for s in (answer.span, *answer.alternatives) if s}
     assert reports[EXTRA.name].text == "some 4,000" and reports[EXTRA.name].date == "2015-09-02"
     assert set(FIGURES) <= set(reports) | {s.article_id for s in answer.agreeing}
+
+
+def test_an_abstention_still_shows_what_the_articles_report(real_qa: QA) -> None:
+    """No span of this wording reaches the answer threshold, but Reuters and FRANCE 24 both give a count of networks:
+    they are shown as they are, none as the answer (Answer.unconfirmed), and not with the setting off."""
+    question = "How many illegal immigration networks have been dismantled?"
+    answer = real_qa.answer(question)
+    assert answer.text is None and answer.unconfirmed and not answer.reports_differ
+    shown = {s.article_id: s.text for s in answer.alternatives}
+    assert shown == {"000_c41d2c88b869987b.txt": "17", "002_f8273654f7973075.txt": "19"}
+    assert all(s.passage in answer.sources for s in answer.alternatives)
+    assert "What 2 articles report (not confirmed" in format_answer(answer)
+    off = QA(real_qa.retriever, real_qa.reader, replace(real_qa.settings, unconfirmed_report_articles=0))
+    assert off.answer(question).alternatives == ()
+
+
+def test_a_count_of_something_else_is_not_the_answer(real_qa: QA) -> None:
+    """The reader's best span for police officers is the mayor's "2,500 immigrants" (about 0.6): not an answer."""
+    answer = real_qa.answer("How many British police officers were sent to Calais?")
+    assert answer.text is None and answer.alternatives == ()
+
+
+def test_each_article_is_read_where_its_figure_is_about_the_question(real_qa: QA) -> None:
+    """FRANCE 24's best-ranked passage with a count of migrants is about the EU's borders (107,500); the one read for
+    its report is the one about Calais ("Some 3,000 people ... camped in Calais")."""
+    answer = real_qa.answer("How many migrants does Calais currently host?")
+    shown = {s.article_id: s.text for s in (answer.span, *answer.alternatives, *answer.agreeing) if s}
+    assert shown.get("002_f8273654f7973075.txt") == "Some 3,000"
+    assert "107,500" not in shown.values()
+
+
+def test_a_population_question_is_a_count_of_people(real_qa: QA) -> None:
+    """Without "how many" or "number of", a population's size is still a count: the articles' camp figures show
+    (at least four of the five), each its own article's, and not FRANCE 24's count of migrants at the EU's borders
+    (the question's "migrant" says who is counted, not where: qa.kinds.topic_words)."""
+    answer = real_qa.answer("How large is the migrant camp population at Calais?")
+    shown = {s.article_id: answer_key(s.text) for s in (answer.span, *answer.alternatives, *answer.agreeing) if s}
+    assert len(shown) >= 4 and all(key == answer_key(FIGURES[a][0]) for a, key in shown.items()), shown
+    size = real_qa.answer("What is the size of the migrant population in Calais?")
+    assert "107,500" not in {s.text for s in (size.span, *size.alternatives, *size.agreeing) if s}

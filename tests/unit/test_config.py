@@ -52,3 +52,14 @@ def test_report_spans_cannot_be_fewer_than_answer_spans_and_the_flag_reaches_the
     # a larger --spans-per-passage alone raises the report spans with it instead of failing
     args = parser(Settings()).parse_args(["eval-disagree", "q.json", "--spans-per-passage", "10"])
     assert measured_settings(args, Settings()).report_spans_per_passage == 10
+
+
+def test_unconfirmed_reports_come_from_the_environment_or_the_flag_and_are_never_negative() -> None:
+    from qa.__main__ import measured_settings, parser
+
+    assert Settings.from_env({"QA_UNCONFIRMED_REPORT_ARTICLES": "0"}).unconfirmed_report_articles == 0
+    assert Settings.from_env({}).unconfirmed_report_articles == 2
+    with pytest.raises(ValueError, match="unconfirmed_report_articles"):
+        Settings(unconfirmed_report_articles=-1)
+    args = parser(Settings()).parse_args(["eval-disagree", "q.json", "--unconfirmed-report-articles", "3"])
+    assert measured_settings(args, Settings()).unconfirmed_report_articles == 3

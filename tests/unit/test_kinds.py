@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from qa.kinds import COUNT, DATE, MONEY, OTHER, PERCENT, fits, names, passage_has, value_bounds, wanted
+from qa.kinds import (
+    COUNT,
+    DATE,
+    MONEY,
+    OTHER,
+    PERCENT,
+    fits,
+    names,
+    on_topic,
+    passage_has,
+    topic_words,
+    value_bounds,
+    wanted,
+)
 
 HOW_MANY_MIGRANTS = "How many migrants are in Calais?"
 
@@ -26,6 +39,10 @@ HOW_MANY_MIGRANTS = "How many migrants are in Calais?"
         ("When did the ministers meet?", DATE, None),
         ("On what day did the ministers meet?", DATE, None),
         ("Who is the mayor of Calais?", OTHER, None),
+        ("How large is the migrant camp population at Calais?", COUNT, "people"),  # a population counts people
+        ("What is the size of the migrant population in Calais?", COUNT, "people"),
+        ("What is the population of Warsaw?", COUNT, "people"),
+        ("What is the biggest problem of the migrant population?", OTHER, None),
     ],
 )
 def test_questions_say_what_kind_of_value_they_want(question: str, kind: str, unit: str | None) -> None:
@@ -195,3 +212,59 @@ def test_a_span_with_two_figures_is_narrowed_to_the_one_that_counts_what_is_aske
     text = "At least 10 people have been killed since June.\n\nSome 3,000 people from Africa are camped in Calais"
     start, end = value_bounds(wanted(HOW_MANY_MIGRANTS), text, 0, text.index("3,000") + 5)
     assert text[start:end] == "Some 3,000"
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "value", "ok"),
+    [
+        # people in general are not some of them: "3,000 people" is not how many children, nor "2,500 migrants"
+        ("How many children are in the Calais camps?", "Some 3,000 people are camped in Calais.", "3,000", False),
+        ("How many women are in Calais?", "There are around 2,500 migrants in Calais.", "2,500", False),
+        ("How many children are in the Calais camps?", "Some 300 children are camped in Calais.", "300", True),
+        ("How many refugees are in Calais?", "Some 3,000 people are camped in Calais.", "3,000", True),
+    ],
+)
+def test_people_in_general_name_a_population_not_a_part_of_it(question: str, text: str, value: str, ok: bool) -> None:
+    assert names(wanted(question), text, *at(text, value)) is ok
+
+
+def test_a_sum_in_brackets_after_another_is_the_same_sum_converted() -> None:
+    money = wanted("How much money is Britain providing?")
+    text = "Britain will also provide 10 million euros ($11.2 million) over two years."
+    assert fits(money, text, *at(text, "10 million euros"))
+    assert not fits(money, text, *at(text, "$11.2 million")) and not fits(money, text, *at(text, "11.2 million"))
+    pledged = "Britain has pledged £12 million (S$24.6 million) over three years."
+    assert not fits(money, pledged, *at(pledged, "S$24.6 million")) and fits(
+        money, pledged, *at(pledged, "£12 million")
+    )
+    # a bracket that is not a conversion keeps its sum
+    aside = "The fund (£5 million in all) was spent."
+    assert fits(money, aside, *at(aside, "£5 million"))
+
+
+def test_a_million_is_part_of_the_number_not_what_it_counts() -> None:
+    people = wanted("What is the population of Warsaw?")
+    text = "Warsaw had 1.7 million in 2010."
+    assert fits(people, text, text.index("1.7"), text.index("1.7") + len("1.7 million"))
+
+
+def test_the_topic_is_what_the_question_asks_about_beside_its_value() -> None:
+    want = wanted("How many migrants does Calais currently host?")
+    assert want.topic == topic_words("How many migrants does Calais currently host?", "migrants")
+    assert {"calai", "currently", "host"} == set(want.topic)  # no stop words, asking words or the counted unit
+    assert on_topic(want, "Frontex counted 107,500 migrants at the borders. Some 3,000 people are camped in Calais.")
+    assert not on_topic(want, "Frontex reported 107,500 migrants at the EU's borders last month.")
+    assert not on_topic(wanted("Who is the mayor?"), "The mayor of Calais.")  # no kind, no topic
+    # who is counted is not the topic: "migrant" would match any count of migrants anywhere
+    population = wanted("What is the size of the migrant population in Calais?")
+    assert set(population.topic) == {"calai"}
+    assert not on_topic(population, "Frontex reported 107,500 migrants at the EU's borders last month.")
+
+
+def test_a_span_that_cuts_a_number_is_no_figure() -> None:
+    want = wanted("How many police officers were sent to Calais?")
+    text = "Calais has around 2,500 immigrants waiting."
+    two = text.index("2,500")
+    assert not fits(want, text, two, two + 1)  # "2" of "2,500", which the reader may give
+    assert not fits(wanted(HOW_MANY_MIGRANTS), text, two + 2, two + 5)  # "500"
+    assert fits(wanted(HOW_MANY_MIGRANTS), text, two, two + 5)

@@ -61,6 +61,21 @@ def test_below_threshold_the_answer_abstains_but_keeps_sources() -> None:
     assert "could not find an answer" in format_answer(answer)
 
 
+def test_an_abstentions_reports_are_shown_as_not_confirmed() -> None:
+    p1 = passage("a.txt", "Police broke up 17 people-smuggling networks.", date="2015-08-03")
+    p2 = passage("b.txt", "Police had broken 19 human trafficking networks.", date="2015-08-20")
+    spans = [Span("17", 16, 18, 0.25, p1), Span("19", 18, 20, 0.1, p2)]
+    answer = choose_answer("How many networks were broken up?", [p1, p2], spans, min_score=0.3)
+    assert answer.unconfirmed
+    for markdown in (True, False):
+        text = format_answer(answer, markdown=markdown)
+        assert "could not find a confident answer" in text and "could not find an answer" not in text
+        assert "What 2 articles report (not confirmed: none is a confident answer):" in text
+        assert "Reports differ" not in text
+        # each report with its value, outlet and date, newest first
+        assert text.index("19") < text.index("17") and "Outlet, 2015-08-20" in text and "Outlet, 2015-08-03" in text
+
+
 def test_same_answer_elsewhere_is_not_an_alternative_but_a_different_one_is() -> None:
     p1 = passage("a.txt", "There are 5,000 migrants.", date="2015-08-03")
     p2 = passage("b.txt", "There are 5000 migrants.", date="2015-07-01")

@@ -90,7 +90,7 @@ def test_another_article_giving_the_same_answer_agrees_and_a_weak_one_is_not_sho
     assert answer.alternatives == () and not answer.reports_differ
 
 
-def test_an_abstention_shows_no_reports() -> None:
+def test_an_abstention_with_one_articles_figure_shows_no_reports() -> None:
     a = passage("a", 0, "There are around 2,500 migrants in Calais.")
     answer = choose_answer(HOW_MANY, [a], [span(a, "2,500", 0.1)], min_score=0.3)
     assert answer.span is None and answer.alternatives == () and answer.agreeing == ()
@@ -107,3 +107,52 @@ def test_a_passages_lower_ranked_spans_give_reports_never_the_answer() -> None:
     assert [(s.article_id, s.text) for s in answer.alternatives] == [("b", "Some 3,000")]  # "10" counts deaths
     # with three spans a passage may answer, it does
     assert choose_answer(HOW_MANY, [a, b], spans, min_score=0.3, answer_ranks=3).text == "Some 3,000"
+
+
+def test_an_article_adds_its_passage_where_the_figure_is_said_of_what_the_question_is_about() -> None:
+    ranked = [
+        passage("a", 0, "Around 2,500 migrants are in Calais."),
+        passage("b", 0, "Frontex reported a record 107,500 migrants at the EU's borders last month."),
+        passage("b", 1, "Some 3,000 people from Africa are camped in Calais."),
+    ]
+    read = reading_set(ranked, 1, 2, wanted("How many migrants does Calais currently host?"))
+    # b's better-ranked passage has a count of migrants too, but of the EU's borders: its Calais figure is read
+    assert [p.chunk.id for p in read] == ["a:0", "b:1"]
+    # without a word of the question beside either figure, the better-ranked passage is read, as before
+    assert [p.chunk.id for p in reading_set(ranked, 1, 2, wanted(HOW_MANY_ANYWHERE))] == ["a:0", "b:0"]
+
+
+HOW_MANY_ANYWHERE = "How many migrants are there?"
+NETWORKS = "How many smuggling networks have been broken up?"
+
+
+def test_an_abstention_shows_the_reports_when_two_articles_give_a_value_of_the_kind() -> None:
+    a = passage("a", 0, "Police broke up 17 people-smuggling networks so far this year.", "2015-08-03")
+    text = "French police had broken 19 human trafficking networks operating in the area, arresting 514 people."
+    b = passage("b", 0, text, "2015-08-20")
+    c = passage("c", 0, "Officials met in Paris on Thursday.")
+    spans = [span(a, "17", 0.25), span(b, "19", 0.08), span(b, "514", 0.2), span(c, "Paris", 0.1)]
+    answer = choose_answer(NETWORKS, [a, b, c], spans, min_score=0.3, report_score=0.15, named_report_score=0.05)
+    # no span is strong enough to answer; both articles' counts of networks are shown, newest first, none the
+    # answer; the 514 arrested and the place are not
+    assert answer.text is None and answer.unconfirmed and not answer.reports_differ
+    assert [(s.article_id, s.text) for s in answer.alternatives] == [("b", "19"), ("a", "17")]
+    # one article's figure alone is the reader's doubt, not a report to show
+    alone = choose_answer(NETWORKS, [a, c], spans[:1] + spans[3:], min_score=0.3, report_score=0.15)
+    assert alone.text is None and alone.alternatives == () and not alone.unconfirmed
+    # 0 turns it off; a question without a kind never shows any
+    off = choose_answer(NETWORKS, [a, b, c], spans, min_score=0.3, unconfirmed_articles=0)
+    assert off.alternatives == ()
+    assert choose_answer("Who broke up the networks?", [a, b, c], spans, min_score=0.3).alternatives == ()
+
+
+def test_a_count_question_is_not_answered_with_a_figure_that_counts_something_else() -> None:
+    a = passage("a", 0, "The mayor said 2,500 immigrants are waiting in Calais.")
+    b = passage("b", 0, "Britain sent 40 police officers to Calais.")
+    question = "How many British police officers were sent to Calais?"
+    assert choose_answer(question, [a], [span(a, "2,500", 0.6)], min_score=0.3).text is None
+    answer = choose_answer(question, [a, b], [span(a, "2,500", 0.6), span(b, "40", 0.4)], min_score=0.3)
+    assert answer.text == "40" and answer.article_id == "b"
+    # a span with no figure is left to the reader
+    c = passage("c", 0, "Britain sent several officers.")
+    assert choose_answer(question, [c], [span(c, "several officers", 0.6)], min_score=0.3).text == "several officers"
