@@ -167,6 +167,16 @@ def test_differing_reports_are_shown_with_outlets_and_dates(page) -> None:  # ty
         assert bot.locator("li strong", has_text=figure).count() >= 1
 
 
+def test_an_abstentions_reports_are_shown_as_not_confirmed(page) -> None:  # type: ignore[no-untyped-def]
+    """No answer is confident enough, but two articles give a count of networks: the reply says so and lists them."""
+    bot = ask(page, "How many illegal immigration networks have been dismantled?")
+    text = str(bot.inner_text())
+    assert "could not find a confident answer" in text, text
+    block = text.split("not confirmed", 1)[1].split("Sources", 1)[0]
+    assert "19 — FRANCE 24, 2015-08-20" in block and "17 — Reuters, 2015-08-03" in block, block
+    assert "Reports differ" not in text
+
+
 def test_a_thumbs_up_is_written_beside_the_index(page, live_server) -> None:  # type: ignore[no-untyped-def]
     """Issue 16, part 5: the vote lands in feedback.jsonl with the question, the answer and where it is."""
     import json
