@@ -52,7 +52,8 @@ ASKS_MONEY = re.compile(
 ASKS_COUNT = re.compile(r"\bhow many\b|\b(?:number|numbers|count|total) of\b", re.IGNORECASE)
 # A population's size is a count of people: "How large is the migrant population?", "What is the population of X?"
 ASKS_POPULATION = re.compile(
-    r"\b(?:how (?:large|big)|size of)\b[^?]*\bpopulation\b|\b(?:what|how large|how big) (?:is|was) the population\b",
+    r"\b(?:how (?:large|big)|size of)\b[^?]*\bpopulation\b"
+    r"|\b(?:what|how large|how big) (?:is|was) the (?:[\w'-]+ ){0,3}population(?: of\b[^?]*)?\s*\??\s*$",
     re.IGNORECASE,
 )
 ASKS_DATE = re.compile(

@@ -43,6 +43,8 @@ HOW_MANY_MIGRANTS = "How many migrants are in Calais?"
         ("What is the size of the migrant population in Calais?", COUNT, "people"),
         ("What is the population of Warsaw?", COUNT, "people"),
         ("What is the biggest problem of the migrant population?", OTHER, None),
+        ("What is the migrant population of Calais?", COUNT, "people"),
+        ("What is the migrant population's main complaint?", OTHER, None),
     ],
 )
 def test_questions_say_what_kind_of_value_they_want(question: str, kind: str, unit: str | None) -> None:
