@@ -156,3 +156,20 @@ def test_a_count_question_is_not_answered_with_a_figure_that_counts_something_el
     # a span with no figure is left to the reader
     c = passage("c", 0, "Britain sent several officers.")
     assert choose_answer(question, [c], [span(c, "several officers", 0.6)], min_score=0.3).text == "several officers"
+
+
+def test_an_article_whose_best_passages_are_off_the_topic_still_adds_one_on_it() -> None:
+    question = "How many migrants does Calais currently host?"
+    ranked = [
+        passage("b", 0, "Frontex reported a record 107,500 migrants at the EU's borders last month."),
+        passage("a", 0, "Around 2,500 migrants are in Calais."),
+        passage("b", 1, "Nearly 21,000 migrants landed on the Greek islands."),
+        passage("b", 2, "Some 3,000 people from Africa are camped in Calais."),
+        passage("c", 0, "Up to 600 migrants arrived in Rome."),
+    ]
+    read = reading_set(ranked, 2, 5, wanted(question))
+    # b's passage among the top two counts migrants elsewhere: its Calais passage is read; c, which has no passage
+    # on the topic and none among the top two, adds its best one as before
+    assert [p.chunk.id for p in read] == ["b:0", "a:0", "b:2", "c:0"]
+    # an article with an off-topic figure among the top passages and no passage on the topic adds nothing
+    assert [p.chunk.id for p in reading_set(ranked[:3], 2, 5, wanted(question))] == ["b:0", "a:0"]
