@@ -157,8 +157,7 @@ def topic_words(question: str, unit: str | None = None) -> frozenset[str]:
     EU's borders): "How many migrants does Calais currently host?" -> calai, currently, host."""
     words = re.findall(r"[^\W\d_][\w'’-]*", question.lower())
     skip = STOP | ASKING | ({unit} if unit else set())
-    found = {stem(w) for w in words if w not in skip and len(w) > 2}
-    return frozenset(found - {stem(w) for w in HUMAN})
+    return frozenset({stem(w) for w in words if w not in skip and len(w) > 2} - HUMAN_STEMS)
 
 
 def focus_unit(question: str) -> str | None:
@@ -184,6 +183,9 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             return word[: -len(suffix)]
     return word
+
+
+HUMAN_STEMS = frozenset(map(stem, HUMAN))
 
 
 # Nouns that news reports use for the same counted thing (stems): "refugees" and "asylum seekers" for the migrants
