@@ -31,8 +31,9 @@ def reading_set(ranked: Sequence[Passage], k: int, budget: int, want: Wanted) ->
     taken = {p.chunk.id for p in chosen}
     named = {p.article_id for p in chosen if passage_has(want, p.text, named=True)}
     # An article whose passages among the k best name a value of the kind only off the question's topic (FRANCE
-    # 24's migrants at the EU's borders, for Calais) still adds one, but only one on the topic.
-    covered = {p.article_id for p in chosen if p.article_id in named and (not want.topic or on_topic(want, p.text))}
+    # 24's migrants at the EU's borders, for Calais) still adds one, but only one on the topic (on_topic implies
+    # a named value).
+    covered = {p.article_id for p in chosen if on_topic(want, p.text)} if want.topic else named
     offered: dict[str, list[Passage]] = {}  # each further article's passages that may hold one, best first
     for p in ranked[k:]:
         if p.article_id not in covered and p.chunk.id not in taken and passage_has(want, p.text):
