@@ -121,6 +121,12 @@ def add_ablation_flags(sub: argparse.ArgumentParser) -> None:
     group.add_argument("--report-score", type=float, default=Settings.min_report_score)
     group.add_argument("--named-report-score", type=float, default=Settings.min_named_report_score)
     group.add_argument(
+        "--other-report-score",
+        type=float,
+        default=Settings.min_other_report_score,
+        help="a differing report's confidence for a question without a kind",
+    )
+    group.add_argument(
         "--unconfirmed-report-articles",
         type=int,
         default=Settings.unconfirmed_report_articles,
@@ -138,6 +144,7 @@ def measured_settings(args: argparse.Namespace, settings: Settings) -> Settings:
         extra_passages=args.extra_passages,
         min_report_score=args.report_score,
         min_named_report_score=args.named_report_score,
+        min_other_report_score=args.other_report_score,
         unconfirmed_report_articles=args.unconfirmed_report_articles,
     )
 

@@ -67,6 +67,7 @@ class AnswerStep:
             threshold,
             report_score=self.settings.min_report_score,
             named_report_score=self.settings.min_named_report_score,
+            other_report_score=self.settings.min_other_report_score,
             answer_ranks=self.settings.spans_per_passage,
             unconfirmed_articles=self.settings.unconfirmed_report_articles,
         )

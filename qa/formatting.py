@@ -110,7 +110,11 @@ def report_lines(answer: Answer, markdown: bool) -> list[str]:
     abstention, the reports of the kind asked for that none is confident of (Answer.unconfirmed)."""
     bold = (lambda t: f"**{t}**") if markdown else (lambda t: t)
     if answer.unconfirmed:
-        head = bold(f"What {len(answer.alternatives)} articles report (not confirmed: none is a confident answer):")
+        n = len(answer.alternatives)
+        if n == 1:
+            head = bold("What 1 article reports (not confirmed: it is not a confident answer):")
+        else:
+            head = bold(f"What {n} articles report (not confirmed: none is a confident answer):")
         return ["", head, *(report_line(answer, s, markdown) for s in answer.alternatives)]
     if answer.span is None or not (answer.alternatives or answer.agreeing):
         return []

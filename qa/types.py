@@ -163,8 +163,8 @@ class Answer:
 
     @property
     def unconfirmed(self) -> bool:
-        """Abstained, but several articles report a value of the kind asked for: alternatives are those reports,
-        none of them the answer (Settings.unconfirmed_report_articles)."""
+        """Abstained, but articles report a value of the kind asked for: alternatives are those reports, none of
+        them the answer (qa.selection.unconfirmed_reports)."""
         return self.span is None and bool(self.alternatives)
 
     @property

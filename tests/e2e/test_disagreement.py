@@ -141,3 +141,13 @@ def test_a_population_question_is_a_count_of_people(real_qa: QA) -> None:
     assert len(shown) >= 4 and all(key == answer_key(FIGURES[a][0]) for a, key in shown.items()), shown
     size = real_qa.answer("What is the size of the migrant population in Calais?")
     assert "107,500" not in {s.text for s in (size.span, *size.alternatives, *size.agreeing) if s}
+
+
+def test_a_weak_differing_name_is_not_a_competing_answer(real_qa: QA) -> None:
+    """The reader gives the Straits Times' "James Brokenshire" about 0.4 for the French interior minister: without
+    a kind to check, a differing name needs 0.5 (Settings.min_other_report_score), and is shown from 0.3."""
+    question = "Name the French interior minister."
+    answer = real_qa.answer(question)
+    assert answer.text == "Bernard Cazeneuve" and answer.alternatives == ()
+    loose = QA(real_qa.retriever, real_qa.reader, replace(real_qa.settings, min_other_report_score=0.3))
+    assert [s.text for s in loose.answer(question).alternatives] == ["James Brokenshire"]

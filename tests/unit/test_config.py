@@ -63,3 +63,11 @@ def test_unconfirmed_reports_come_from_the_environment_or_the_flag_and_are_never
         Settings(unconfirmed_report_articles=-1)
     args = parser(Settings()).parse_args(["eval-disagree", "q.json", "--unconfirmed-report-articles", "3"])
     assert measured_settings(args, Settings()).unconfirmed_report_articles == 3
+
+
+def test_the_kindless_report_bar_flag_reaches_the_setting() -> None:
+    from qa.__main__ import measured_settings, parser
+
+    assert Settings().min_other_report_score == 0.5
+    args = parser(Settings()).parse_args(["eval-disagree", "q.json", "--other-report-score", "0.3"])
+    assert measured_settings(args, Settings()).min_other_report_score == 0.3

@@ -76,6 +76,18 @@ def test_an_abstentions_reports_are_shown_as_not_confirmed() -> None:
         assert text.index("19") < text.index("17") and "Outlet, 2015-08-20" in text and "Outlet, 2015-08-03" in text
 
 
+def test_one_articles_unconfirmed_report_is_worded_for_one() -> None:
+    text = "At least 10 people have been killed since June trying to get to Britain."
+    p = passage("b.txt", text, date="2015-08-20")
+    spans = [Span("10", 9, 11, 0.2, p)]
+    question = "How many migrants have been killed trying to reach England?"
+    assert not choose_answer(question, [p], spans, min_score=0.3).unconfirmed  # one article alone: by default not
+    answer = choose_answer(question, [p], spans, min_score=0.3, unconfirmed_articles=1)
+    assert answer.unconfirmed
+    shown = format_answer(answer, markdown=False)
+    assert "What 1 article reports (not confirmed: it is not a confident answer):" in shown and "At least 10" in shown
+
+
 def test_same_answer_elsewhere_is_not_an_alternative_but_a_different_one_is() -> None:
     p1 = passage("a.txt", "There are 5,000 migrants.", date="2015-08-03")
     p2 = passage("b.txt", "There are 5000 migrants.", date="2015-07-01")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from qa.kinds import wanted
 from qa.reading import reading_set
-from qa.selection import choose_answer
+from qa.selection import choose_answer, same_answer
 from qa.types import Chunk, Passage, Span
 
 HOW_MANY = "How many migrants are in Calais?"
@@ -88,6 +90,35 @@ def test_another_article_giving_the_same_answer_agrees_and_a_weak_one_is_not_sho
     assert [s.article_id for s in answer.agreeing] == ["b"]
     # no kind to check: a report from another article needs the answer threshold (0.3), so c's 0.2 is not shown
     assert answer.alternatives == () and not answer.reports_differ
+
+
+def test_without_a_kind_a_differing_report_needs_more_confidence_than_an_agreeing_one() -> None:
+    a = passage("a", 0, "The mayor, Natacha Bouchart, spoke.")
+    b = passage("b", 0, "Calais mayor Natacha Bouchart told MPs.")
+    c = passage("c", 0, "Theresa May met Bernard Cazeneuve.")
+    question = "Who is the mayor of Calais?"
+    spans = [span(a, "Natacha Bouchart", 0.8), span(b, "Bouchart", 0.35), span(c, "Theresa May", 0.45)]
+    answer = choose_answer(question, [a, b, c], spans, min_score=0.3, other_report_score=0.5)
+    # b gives the answer at 0.35 and agrees; c's differing name at 0.45 is below 0.5, not a competing answer
+    assert [s.article_id for s in answer.agreeing] == ["b"] and answer.alternatives == ()
+    shown = choose_answer(question, [a, b, c], spans, min_score=0.3, other_report_score=0.4)
+    assert [(s.article_id, s.text) for s in shown.alternatives] == [("c", "Theresa May")]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Cazeneuve", "Bernard Cazeneuve", True),
+        ("BBC", "BBC Radio 5 Live", True),  # the longer holds a number; the shorter's words are all in it
+        ("Radio 4", "BBC Radio 5 Live", False),
+        ("3,000", "3000 migrants", True),
+        ("2,500", "2,500 migrants in 2014", False),
+        ("Theresa May", "Natacha Bouchart", False),
+        ("", "BBC", False),
+    ],
+)
+def test_same_answer_nests_names_but_not_figures(a: str, b: str, same: bool) -> None:
+    assert same_answer(a, b) is same and same_answer(b, a) is same
 
 
 def test_an_abstention_with_one_articles_figure_shows_no_reports() -> None:
