@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from qa.config import Settings
 from qa.credits import asks_for_credit, in_credit_line
 from qa.dates import asks_for_latest
-from qa.kinds import COUNT, OTHER, Wanted, figures, fits, names, value_bounds, wanted
+from qa.kinds import COUNT, OTHER, Wanted, figures, fits, names, on_topic, sentence_around, value_bounds, wanted
 from qa.text import NUMBER, answer_key, normalize_answer
 from qa.types import Answer, Passage, Span
 
@@ -166,9 +166,11 @@ def reports(
     want: Wanted, chosen: Candidate | None, spans: Sequence[Span], min_score: float, named_score: float
 ) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
     """(agreeing, differing) reports of the other articles: each article's best span of the wanted kind scoring at
-    least min_score, or named_score when its form names the kind (qa.kinds.names: "3000 migrants", "£12 million");
-    it agrees when any such span of it gives the chosen answer. Differing ones newest first. Without a chosen
-    answer (an abstention), every article's report differs."""
+    least min_score, or named_score when its form names the kind (qa.kinds.names: "3000 migrants", "£12 million"),
+    the best of those in a sentence about the question's topic when there is one (qa.kinds.on_topic: FRANCE 24's
+    "3,000 people ... camped in Calais" for "the estimated number of migrants at Calais", not the 21,000 landing on
+    the Greek islands); it agrees when any such span of it gives the chosen answer. Differing ones newest first.
+    Without a chosen answer (an abstention), every article's report differs."""
     cited = chosen.best.article_id if chosen else None
     answer = chosen.best.text if chosen else None
     per_article: dict[str, list[Span]] = {}
@@ -181,6 +183,8 @@ def reports(
     agreeing: list[Span] = []
     differing: list[Span] = []
     for found in per_article.values():
+        if want.topic:  # the article's value about the question's topic, if it gives one (stable: by score)
+            found.sort(key=lambda s: not on_topic(want, sentence_around(s.passage.text, s.start, s.end)))
         same = [s for s in found if answer is not None and same_answer(s.text, answer)]
         (agreeing if same else differing).append(same[0] if same else found[0])
     differing.sort(key=span_date, reverse=True)

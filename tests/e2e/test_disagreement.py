@@ -151,3 +151,21 @@ def test_a_weak_differing_name_is_not_a_competing_answer(real_qa: QA) -> None:
     assert answer.text == "Bernard Cazeneuve" and answer.alternatives == ()
     loose = QA(real_qa.retriever, real_qa.reader, replace(real_qa.settings, min_other_report_score=0.3))
     assert [s.text for s in loose.answer(question).alternatives] == ["James Brokenshire"]
+
+
+def test_a_count_whose_noun_is_left_out_is_the_answer(real_qa: QA) -> None:
+    """FRANCE 24: "the number of migrants arriving in crisis-hit Greece is accelerating dramatically, with nearly
+    21,000 landing on the overstretched Greek islands": no noun after the number, so it counts what the sentence
+    is about (qa.kinds.no_noun), and is not a figure of something else."""
+    answer = real_qa.answer("How many migrants arrived on the Greek islands in a single week?")
+    assert answer.text == "nearly 21,000" and answer.article_id == "002_f8273654f7973075.txt"
+
+
+def test_a_contracted_or_reworded_population_question_shows_every_articles_figure(real_qa: QA) -> None:
+    for question in (
+        "What's the estimated migrant population of Calais?",
+        "How populous are the Calais migrant camps?",
+    ):
+        answer = real_qa.answer(question)
+        shown = {s.article_id for s in (answer.span, *answer.alternatives, *answer.agreeing) if s}
+        assert set(FIGURES) <= shown, question

@@ -45,6 +45,14 @@ HOW_MANY_MIGRANTS = "How many migrants are in Calais?"
         ("What is the biggest problem of the migrant population?", OTHER, None),
         ("What is the migrant population of Calais?", COUNT, "people"),
         ("What is the migrant population's main complaint?", OTHER, None),
+        # a contracted question asks what the full one asks
+        ("What's the population of the migrant camp at Calais?", COUNT, "people"),
+        ("What’s the number of migrants in Calais?", COUNT, "migrants"),
+        ("Who's the mayor of Calais?", OTHER, None),
+        ("How populous are the Calais migrant camps?", COUNT, "people"),
+        ("What's the amount Britain pledged to Calais security?", MONEY, None),
+        ("What is the sum Britain committed?", MONEY, None),
+        ("What is the amount of migrants in Calais?", OTHER, None),  # an amount of something, not of money
     ],
 )
 def test_questions_say_what_kind_of_value_they_want(question: str, kind: str, unit: str | None) -> None:
@@ -52,6 +60,7 @@ def test_questions_say_what_kind_of_value_they_want(question: str, kind: str, un
     assert (want.kind, want.unit) == (kind, unit)
 
 
+GREECE = "the number of migrants arriving in Greece is accelerating, with nearly 21,000 landing on the islands"
 NETWORKS = "French police had broken 19 human trafficking networks operating in the area, arresting 514 people."
 DISMANTLED = "the number of networks dismantled in 2014 has increased by 30% compared to the previous year"
 
@@ -84,6 +93,15 @@ def at(text: str, value: str) -> tuple[int, int]:
         ("When did they meet?", "They met on Thursday 2 July in Paris.", "Thursday 2 July", True),
         ("When did they meet?", "They met in Paris.", "Paris", False),
         ("Who met?", "They met in Paris.", "Paris", True),  # no kind: anything goes
+        # the noun left out after the number: what the sentence is about is counted
+        ("How many migrants landed in Greece?", GREECE, "21,000", True),
+        (
+            "How many asylum seekers were predicted?",
+            "750,000, far above the 500,000 initially predicted",
+            "500,000",
+            True,
+        ),
+        ("How many migrants are in Calais?", "Britain sent 3,000 trained officers.", "3,000", False),
     ],
 )
 def test_a_span_fits_when_it_is_a_value_of_the_kind_asked_for(question: str, text: str, value: str, ok: bool) -> None:

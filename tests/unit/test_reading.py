@@ -204,3 +204,16 @@ def test_an_article_whose_best_passages_are_off_the_topic_still_adds_one_on_it()
     assert [p.chunk.id for p in read] == ["b:0", "a:0", "b:2", "c:0"]
     # an article with an off-topic figure among the top passages and no passage on the topic adds nothing
     assert [p.chunk.id for p in reading_set(ranked[:3], 2, 5, wanted(question))] == ["b:0", "a:0"]
+
+
+def test_an_articles_report_is_its_value_about_the_questions_topic() -> None:
+    a = passage("a", 0, "There are around 2,500 migrants in Calais.")
+    text = "Frontex counted 107,500 migrants at the EU's borders. Some 3,000 migrants are camped in Calais."
+    b = passage("b", 0, text, "2015-08-20")
+    spans = [span(a, "2,500", 0.8), span(b, "107,500", 0.4), span(b, "3,000", 0.2)]
+    answer = choose_answer(HOW_MANY, [a, b], spans, min_score=0.3, report_score=0.15)
+    # b's stronger figure counts migrants too, but not in Calais: its Calais figure is its report
+    assert [(s.article_id, s.text) for s in answer.alternatives] == [("b", "Some 3,000")]
+    # without a word of the question beside either, the stronger one is
+    anywhere = choose_answer(HOW_MANY_ANYWHERE, [a, b], spans, min_score=0.3, report_score=0.15)
+    assert [(s.article_id, s.text) for s in anywhere.alternatives] == [("b", "107,500")]
