@@ -59,13 +59,16 @@ class CountingEncoder(HashingEncoder):
 
 
 class FirstSentenceReader:
-    """Answers with each passage's first sentence, scored by the passage's retrieval score."""
+    """Answers with each passage's first sentence (within its paragraph, as a span never runs across a blank line),
+    scored by the passage's retrieval score."""
 
     def read(self, question: str, passages: Sequence[Passage], per_passage: int) -> list[Span]:
         spans = []
         for passage in passages:
             end = passage.text.find(".") + 1 or len(passage.text)
-            spans.append(Span(passage.text[:end], 0, end, max(0.0, min(1.0, passage.score)), passage))
+            start = passage.text.rfind("\n\n", 0, end) + 2 if "\n\n" in passage.text[:end] else 0
+            text = passage.text[start:end]
+            spans.append(Span(text, start, end, max(0.0, min(1.0, passage.score)), passage))
         return spans
 
 

@@ -100,3 +100,10 @@ def test_the_chats_example_questions_are_answered(real_qa: QA) -> None:
     answers = {q: real_qa.answer(q) for q in EXAMPLES}
     assert all(a.text for a in answers.values()), {q: a.text for q, a in answers.items()}
     assert answers[EXAMPLES[1]].reports_differ and answers[EXAMPLES[2]].reports_differ
+
+
+def test_an_answer_never_runs_from_a_headline_into_the_next_story(real_qa: QA) -> None:
+    """ITV's live page puts "– Bernard Cazeneuve" and a new story's headline on lines of their own; the reader's
+    best span once ran from that name through the headline to "David Hanson" (qa.selection.PARAGRAPH_BREAK)."""
+    answer = real_qa.answer("Who says France needs to do more to tackle immigrants?")
+    assert answer.text == "David Hanson" and answer.span is not None and "\n\n" not in answer.span.text

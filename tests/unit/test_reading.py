@@ -217,3 +217,17 @@ def test_an_articles_report_is_its_value_about_the_questions_topic() -> None:
     # without a word of the question beside either, the stronger one is
     anywhere = choose_answer(HOW_MANY_ANYWHERE, [a, b], spans, min_score=0.3, report_score=0.15)
     assert [(s.article_id, s.text) for s in anywhere.alternatives] == [("b", "107,500")]
+
+
+def test_a_span_across_a_blank_line_is_no_answer_but_a_figure_narrowed_from_one_is() -> None:
+    text = "Bernard Cazeneuve\n\nLabour: France needs to do more\n\nShadow minister David Hanson said so."
+    a = passage("a", 0, text)
+    i = text.index("David Hanson")
+    across = Span(text[: i + 12], 0, i + 12, 0.8, a)
+    spans = [across, span(a, "David Hanson", 0.5)]
+    answer = choose_answer("Who says France needs to do more?", [a], spans, min_score=0.3)
+    assert answer.text == "David Hanson"
+    b = passage("b", 0, "At least 10 people have been killed.\n\nSome 3,000 people are camped in Calais.")
+    j = b.text.index("3,000")
+    wide = Span(b.text[: j + 5], 0, j + 5, 0.5, b)  # from the deaths into the next paragraph's figure
+    assert choose_answer(HOW_MANY, [b], [wide], min_score=0.3).text == "Some 3,000"
