@@ -87,8 +87,8 @@ class Settings:
     # reader must think it more likely right than wrong. At the answer threshold (0.3) such reports were ten wrong
     # ones ("James Brokenshire" for "Name the French interior minister", "Berlin" for a country) for one right and
     # two that agree ("BBC Radio 5 Live" for "BBC": qa.selection.same_answer), on benchmarks/disagreement's fifteen
-    # sets; sixteenth.json, written before: unexpected values 8 -> 5, none lost. An agreeing one needs only
-    # min_answer_score: its text is the answer's.
+    # sets; sixteenth.json, written before: unexpected values 8 -> 5, none lost (nineteenth.json, written later: one
+    # lost, 5 -> 3). An agreeing one needs only min_answer_score: its text is the answer's.
     min_other_report_score: float = 0.5
     # When no span is strong enough to answer but at least this many articles report a value of the kind asked for
     # (by the report bars above), those reports are shown as they are, none as the answer (Answer.unconfirmed); 0

@@ -59,6 +59,11 @@ ASKS_POPULATION = re.compile(
 ASKS_DATE = re.compile(
     r"^\s*when\b|\b(?:what|which) (?:date|day|year|month)\b|\bon what (?:date|day)\b|\bin what year\b", re.IGNORECASE
 )
+# A question that opens by asking when asks for a date, whatever it then names ("the number of migrants").
+ASKS_DATE_FIRST = re.compile(
+    r"^\W*(?:when\b|(?:on|in|at) (?:what|which) (?:date|day|year|month)\b|(?:what|which) (?:date|day|year|month)\b)",
+    re.IGNORECASE,
+)
 # Where the thing counted ends in "how many migrants are in Calais" / "the number of networks dismantled".
 FOCUS = re.compile(
     r"\bhow many ([\w'-]+(?: [\w'-]+){0,3})|\b(?:number|numbers|count|total) of ([\w'-]+(?: [\w'-]+){0,3})",
@@ -134,6 +139,8 @@ CONTRACTED = re.compile(r"\b(what|who|where|when|how|which)['’]s\b", re.IGNORE
 def wanted(question: str) -> Wanted:
     """COUNT/PERCENT/MONEY/DATE when the question's form says so, else OTHER (no constraint)."""
     question = CONTRACTED.sub(r"\1 is", question)
+    if ASKS_DATE_FIRST.search(question):  # "When did Frontex report the record number of migrants?" wants a date
+        return Wanted(DATE, topic=topic_words(question))
     if ASKS_PERCENT.search(question) and re.search(r"\b(?:what|which|how much)\b", question, re.IGNORECASE):
         return Wanted(PERCENT, topic=topic_words(question))
     if ASKS_MONEY.search(question):

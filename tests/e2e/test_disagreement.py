@@ -169,3 +169,13 @@ def test_a_contracted_or_reworded_population_question_shows_every_articles_figur
         answer = real_qa.answer(question)
         shown = {s.article_id for s in (answer.span, *answer.alternatives, *answer.agreeing) if s}
         assert set(FIGURES) <= shown, question
+
+
+def test_a_when_question_that_names_a_number_wants_a_date(real_qa: QA) -> None:
+    """ "the record number of migrants" once made this a count question, and the Straits Times' "up to 2,300" was
+    shown as its report: a question that opens with "When" asks for a date (qa.kinds.ASKS_DATE_FIRST)."""
+    from qa.kinds import DATE_WORD
+
+    answer = real_qa.answer("When did Frontex report the record number of migrants?")
+    assert (answer.text or "").startswith("Tuesday") and answer.article_id == "002_f8273654f7973075.txt"
+    assert all(DATE_WORD.search(s.text) for s in answer.alternatives)

@@ -53,6 +53,10 @@ HOW_MANY_MIGRANTS = "How many migrants are in Calais?"
         ("What's the amount Britain pledged to Calais security?", MONEY, None),
         ("What is the sum Britain committed?", MONEY, None),
         ("What is the amount of migrants in Calais?", OTHER, None),  # an amount of something, not of money
+        # a question that opens by asking when wants a date, whatever number it then names
+        ("When did Frontex report the record number of migrants?", DATE, None),
+        ("On what day was the number of arrests highest?", DATE, None),
+        ("What number of migrants did Frontex report on Tuesday?", COUNT, "migrants"),
     ],
 )
 def test_questions_say_what_kind_of_value_they_want(question: str, kind: str, unit: str | None) -> None:
