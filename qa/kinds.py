@@ -147,14 +147,17 @@ def wanted(question: str) -> Wanted:
         return Wanted(MONEY, topic=topic_words(question))
     if ASKS_COUNT.search(question):
         unit = focus_unit(question)
-        return Wanted(COUNT, unit, events(question), bool(RATE.search(question)), topic_words(question, unit))
+        return counting(question, unit, unit)
     if ASKS_POPULATION.search(question):
-        return Wanted(
-            COUNT, "people", events(question), bool(RATE.search(question)), topic_words(question, "population")
-        )
+        return counting(question, "people", "population")
     if ASKS_DATE.search(question):
         return Wanted(DATE, topic=topic_words(question))
     return Wanted(OTHER)
+
+
+def counting(question: str, unit: str | None, asked: str | None) -> Wanted:
+    """A count of `unit`, with the question's events, rate and topic (less the word `asked` for what is counted)."""
+    return Wanted(COUNT, unit, events(question), bool(RATE.search(question)), topic_words(question, asked))
 
 
 # The words of a question's form, not of what it is about.
