@@ -56,10 +56,12 @@ ASKS_POPULATION = re.compile(
     r"|\b(?:what|how large|how big) (?:is|was) the (?:[\w'-]+ ){0,3}population(?: of\b[^?]*)?\s*\??\s*$",
     re.IGNORECASE,
 )
+# A date asked for later in the question ("Britain pledged the money on what day?"); one asked first is ASKS_DATE_FIRST.
 ASKS_DATE = re.compile(
-    r"^\s*when\b|\b(?:what|which) (?:date|day|year|month)\b|\bon what (?:date|day)\b|\bin what year\b", re.IGNORECASE
+    r"\b(?:what|which) (?:date|day|year|month)\b|\bon what (?:date|day)\b|\bin what year\b", re.IGNORECASE
 )
-# A question that opens by asking when asks for a date, whatever it then names ("the number of migrants").
+# A question that opens by asking when asks for a date, whatever it then names ("the number of migrants"), so it is
+# tested before the other kinds.
 ASKS_DATE_FIRST = re.compile(
     r"^\W*(?:when\b|(?:on|in|at) (?:what|which) (?:date|day|year|month)\b|(?:what|which) (?:date|day|year|month)\b)",
     re.IGNORECASE,
