@@ -21,10 +21,25 @@ CREDIT_LINE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 LINE_END = re.compile(r"\n|[.!?][\"'”’)\]]*\s+")
+# The credited names themselves: what follows a credit's mark up to the next "|", ";", ")" or line end ("Credit:
+# Gareth Fuller/PA Wire", "© Philippe Huguen, AFP | ...", "(Reporting by James Regan; editing by Ralph Boulton)").
+# Page furniture only: "written by" in a sentence ("the song was written by ...") is the story, not a credit.
+CREDITED = re.compile(
+    r"(?:\bcredits?\s*:|©|\bphoto(?:graph)?s?\s*:|\((?:additional )?(?:reporting|writing|editing) by\b"
+    r"|;\s*(?:additional )?(?:reporting|writing|editing) by\b)[^\S\n]*([^|;)\n]*)",
+    re.IGNORECASE,
+)
 
 
 def asks_for_credit(question: str) -> bool:
     return bool(ASKS_CREDIT.search(question))
+
+
+def credited(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] overlaps a name that a credit line credits (CREDITED): for a question that does not
+    ask for a credit it is never an answer, whatever the reader scores ("Gareth Fuller/PA Wire" for "Who is the
+    British interior minister?")."""
+    return any(m.start(1) < end and start < m.end(1) for m in CREDITED.finditer(text))
 
 
 def in_credit_line(text: str, start: int, end: int) -> bool:

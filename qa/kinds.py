@@ -38,6 +38,32 @@ DATE_WORD = re.compile(
     re.IGNORECASE,
 )
 NAMED_DATE = re.compile(rf"\b(?:{'|'.join(MONTHS)}|{WEEKDAYS})\b", re.IGNORECASE)
+# Months that are also everyday words ("Theresa May", "may not seem", "to march"): a month only with a capital and
+# a date's context, a day or year beside it ("2 May", "May 2015") or a word that places a time before it ("in May").
+WORD_MONTHS = re.compile(r"may|march", re.IGNORECASE)
+MONTH_BEFORE = re.compile(
+    r"(?:\d|\b(?:in|on|since|until|till|by|from|of|early|late|mid|last|next|this|every|each|during|before|after))"
+    r"[\s,-]*$",
+    re.IGNORECASE,
+)
+MONTH_AFTER = re.compile(r"^[\s,]*\d")
+
+
+def date_words(text: str, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
+    """The DATE_WORD matches in text[start:end], less the months that are everyday words there (WORD_MONTHS);
+    positions relative to text[start:end]."""
+    end = len(text) if end is None else end
+    found = []
+    for m in DATE_WORD.finditer(text[start:end]):
+        if WORD_MONTHS.fullmatch(m.group(0)):
+            lo, hi = start + m.start(), start + m.end()
+            placed = MONTH_BEFORE.search(text[max(0, lo - 12) : lo]) or MONTH_AFTER.match(text[hi : hi + 4])
+            if not m.group(0)[0].isupper() or not placed:
+                continue
+        found.append(m)
+    return found
+
+
 YEAR = re.compile(r"(?<![\d,.])(?:1[5-9]|20)\d\d(?![\d,])")
 
 ASKS_PERCENT = re.compile(r"\b(?:percentage|per ?cent|proportion|share)\b", re.IGNORECASE)
@@ -46,10 +72,18 @@ ASKS_MONEY = re.compile(
     r"|\bhow much\b.*\b(?:costs?|costing|pa(?:y|ys|id|ying)|spen(?:d|ds|t|ding)|pledg(?:e|es|ed|ing)"
     r"|provid(?:e|es|ed|ing)|gi(?:ve|ves|ven|ving)|gave|fund(?:s|ed|ing)?|commit(?:s|ted|ting)?|invest(?:s|ed|ing)?"
     r"|rais(?:e|es|ed|ing)|contribut(?:e|es|ed|ing)|donat(?:e|es|ed|ing)|allocat(?:e|es|ed|ing)|worth|budget)\b"
-    r"|\bhow much (?:is|was)\b.*\b(?:fund|budget|price|fee|fine|grant)\b",
+    r"|\bhow much (?:is|was)\b.*\b(?:fund|budget|price|fee|fine|grant)\b"
+    r"|\b(?:what|which) (?:money|funding|cash|financing)\b",
     re.IGNORECASE,
 )
 ASKS_COUNT = re.compile(r"\bhow many\b|\b(?:number|numbers|count|total) of\b", re.IGNORECASE)
+# A count asked for as an estimate or a figure of a plural noun: "What is the estimate of migrants camped at
+# Calais?", "the official figure for migrants", "Tally of smuggling networks" (not "a figure of speech").
+ASKS_ESTIMATE = re.compile(
+    r"\b(?:estimates?|figures?|tall(?:y|ies)) (?:(?:is|are|was|were|given|quoted|reported|cited) ){0,2}(?:for|of|on) "
+    r"((?:the |a )?[\w'-]+(?: [\w'-]+){0,3})",
+    re.IGNORECASE,
+)
 # A population's size is a count of people: "How large is the migrant population?", "What is the population of X?"
 ASKS_POPULATION = re.compile(
     r"\bhow populous\b|\b(?:how (?:large|big)|size of)\b[^?]*\bpopulation\b"
@@ -150,6 +184,8 @@ def wanted(question: str) -> Wanted:
     if ASKS_COUNT.search(question):
         unit = focus_unit(question)
         return counting(question, unit, unit)
+    if (estimate := ASKS_ESTIMATE.search(question)) and (unit := plural_noun(estimate.group(1))):
+        return counting(question, unit, unit)
     if ASKS_POPULATION.search(question):
         return counting(question, "people", "population")
     if ASKS_DATE.search(question):
@@ -165,7 +201,7 @@ def counting(question: str, unit: str | None, asked: str | None) -> Wanted:
 # The words of a question's form, not of what it is about.
 ASKING = word_set(
     "many much number numbers count total amount sum size large big date day year month money estimated roughly about"
-    " populous"
+    " populous estimate estimates figure figures tally"
 )
 
 
@@ -189,10 +225,17 @@ def focus_unit(question: str) -> str | None:
         if word in STOP:
             break
         words.append(word)
-    for word in words:
+    return plural_noun(" ".join(words)) or (words[-1] if words else None)
+
+
+def plural_noun(phrase: str) -> str | None:
+    """The first plural-looking word of phrase before a stop word ("the Calais migrants camped" -> "migrants")."""
+    for word in phrase.lower().split():
+        if word in STOP and word not in ("the", "a"):
+            return None
         if word in PLURAL_WITHOUT_S or (word.endswith("s") and not word.endswith("ss") and "-" not in word):
             return word
-    return words[-1] if words else None
+    return None
 
 
 def stem(word: str) -> str:
@@ -322,7 +365,7 @@ def fits(want: Wanted, text: str, start: int, end: int) -> bool:
     if want.kind == OTHER:
         return True
     if want.kind == DATE:
-        return bool(DATE_WORD.search(span))
+        return bool(date_words(text, start, end))
     if cuts_a_number(text, start, end):  # "2" read from "2,500" is no figure at all
         return False
     if want.kind == PERCENT:
@@ -354,7 +397,7 @@ def names(want: Wanted, text: str, start: int, end: int) -> bool:
     if want.kind == PERCENT:
         return True
     if want.kind == DATE:
-        return bool(NAMED_DATE.search(text[start:end]))
+        return any(NAMED_DATE.fullmatch(m.group(0)) for m in date_words(text, start, end))
     if want.kind == MONEY:
         return bool(CURRENCY.search(text[max(0, start - 4) : end + 10]))
     return any(counts(want, text, start + m.start(), start + m.end(), named=True) for m in figures(text[start:end]))
@@ -382,7 +425,7 @@ def passage_has(want: Wanted, text: str, *, named: bool = False) -> bool:
     if want.kind == OTHER:
         return True
     if want.kind == DATE:
-        return bool(DATE_WORD.search(text))
+        return bool(date_words(text))
     if named and want.kind == COUNT:
         return any(counts(want, text, m.start(), m.end(), named=True) for m in figures(text))
     return any(fits(want, text, m.start(), figure_end(text, m.end())) for m in NUMBER.finditer(text))
@@ -402,11 +445,24 @@ QUALIFIER = re.compile(
 )
 
 
+# A sum as written: its currency sign before it or its currency word after it, or a bare "15 million" (fits() then
+# judges whether it is money); what value_bounds narrows a sum's span to.
+SUM = re.compile(
+    r"(?:\b[A-Z]{1,2})?[£$€¥]\s?\d[\d,.]*(?<![,.])(?:\s*(?:million|billion|trillion|bn|m)\b)?"
+    r"|\b\d[\d,.]*(?<![,.])(?:\s*(?:million|billion|trillion|bn))?\s*"
+    r"(?:euros?|pounds?|dollars?|sterling|francs|yen|yuan|rupees?)\b"
+    r"|\b\d[\d,.]*(?<![,.])\s*(?:million|billion|trillion|bn)\b"
+)
+SUM_START = re.compile(r"\d|(?:[A-Z]{1,2})?[£$€¥]")
+
+
 def value_bounds(want: Wanted, text: str, start: int, end: int) -> tuple[int, int]:
     """The span narrowed to the figure the question asks for, with the words that make it approximate.
 
     "19 human trafficking networks operating in the area, arresting 514" for a count of networks is "19";
-    "2,300" read from "up to 2,300 migrants" is shown as "up to 2,300". Other kinds are left as read.
+    "2,300" read from "up to 2,300 migrants" is shown as "up to 2,300"; a sum is its first SUM that fits ("£12
+    million" read as "£12 million (S$24.6 million) over three years to boost security"). Other kinds are left as
+    read.
     """
     if want.kind not in (COUNT, MONEY, PERCENT):
         return start, end
@@ -416,7 +472,11 @@ def value_bounds(want: Wanted, text: str, start: int, end: int) -> tuple[int, in
         fitting = [m for m in numbers if counts(want, text, start + m.start(), start + m.end())]
         if fitting:
             start, end = start + fitting[0].start(), start + fitting[0].end()
-    if NUMBER.match(text, start) and (q := QUALIFIER.search(text[max(0, start - 16) : start])):
+    if want.kind == MONEY:  # "£12 million" read as "£12 million (S$24.6 million) over three years to boost ..."
+        sums = (m for m in SUM.finditer(text, start, end) if fits(want, text, m.start(), m.end()))
+        if first := next(sums, None):
+            start, end = first.span()
+    if SUM_START.match(text, start) and (q := QUALIFIER.search(text[max(0, start - 16) : start])):
         start -= len(q.group(0))
     # A bracket the span opens but does not close is cut off: "10 million euros ($11.2 million" is "10 million euros".
     opened = text.find("(", start, end)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from qa.config import Settings
-from qa.credits import asks_for_credit, in_credit_line
+from qa.credits import asks_for_credit, credited, in_credit_line
 from qa.dates import asks_for_latest
 from qa.kinds import COUNT, OTHER, Wanted, figures, fits, names, on_topic, sentence_around, value_bounds, wanted
 from qa.text import NUMBER, answer_key, normalize_answer
@@ -93,10 +93,14 @@ def choose_answer(
     articles' open corpus).
     """
     want = wanted(question)
-    all_spans = [v for v in (valued(want, s) for s in spans) if not PARAGRAPH_BREAK.search(v.text)]
+    credit = asks_for_credit(question)
+    all_spans = [
+        v
+        for v in (valued(want, s) for s in spans)
+        if not PARAGRAPH_BREAK.search(v.text) and (credit or not credited(v.passage.text, v.start, v.end))
+    ]
     spans = [s for s in all_spans if not s.passage.for_reports and s.rank < answer_ranks]
     ranked = [c for c in candidates(spans) if not counts_another(want, c.best)]
-    credit = asks_for_credit(question)
     on_credit_line = {
         id(c): credit and any(in_credit_line(s.passage.text, s.start, s.end) for s in c.spans) for c in ranked
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.credits import asks_for_credit, in_credit_line
+from qa.credits import asks_for_credit, credited, in_credit_line
 from qa.selection import choose_answer
 from qa.types import Chunk, Passage, Span
 
@@ -73,3 +73,38 @@ def test_zero_spans_per_passage_is_refused_not_a_silent_abstention() -> None:
 
     with pytest.raises(ValueError, match="spans_per_passage"):
         Settings(spans_per_passage=0)
+
+
+CAPTION = (
+    "© Philippe Huguen, AFP | French Interior minister Bernard Cazeneuve (right) and Britain Home Secretary "
+    "Theresa May in Calais\n\nA group of migrants pictured in Calais. Credit: Gareth Fuller/PA Wire\n\nThe song was "
+    "written by John Lennon."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "is_credited"),
+    [
+        (CAPTION, "Philippe Huguen", True),
+        (CAPTION, "Bernard Cazeneuve", False),  # the caption's subject, after the "|" that ends the credit
+        (CAPTION, "Gareth Fuller/PA Wire", True),
+        (CAPTION, "migrants", False),
+        (CAPTION, "John Lennon", False),  # "written by" in a sentence is the story, not page furniture
+        (BYLINE, "James Regan", True),
+        (BYLINE, "Ralph Boulton", True),
+        (BYLINE, "Bernard Cazeneuve", False),
+    ],
+)
+def test_the_credited_names_are_those_after_a_credit_mark(text: str, name: str, is_credited: bool) -> None:
+    i = text.index(name)
+    assert credited(text, i, i + len(name)) is is_credited
+
+
+def test_a_credited_name_never_answers_a_question_that_does_not_ask_for_a_credit() -> None:
+    p = passage("a.txt", CAPTION)
+    spans = [
+        Span("Gareth Fuller/PA Wire", CAPTION.index("Gareth"), CAPTION.index("Gareth") + 21, 0.8, p),
+        Span("Theresa May", CAPTION.index("Theresa"), CAPTION.index("Theresa") + 11, 0.5, p),
+    ]
+    assert choose_answer("Who is the British interior minister?", [p], spans, 0.3).text == "Theresa May"
+    assert choose_answer("Who took the photo of the migrants?", [p], spans, 0.3).text == "Gareth Fuller/PA Wire"

@@ -57,6 +57,16 @@ HOW_MANY_MIGRANTS = "How many migrants are in Calais?"
         ("When did Frontex report the record number of migrants?", DATE, None),
         ("On what day was the number of arrests highest?", DATE, None),
         ("What number of migrants did Frontex report on Tuesday?", COUNT, "migrants"),
+        # a count asked for as an estimate, a figure or a tally of a plural noun
+        ("What is the estimate of migrants camped at Calais?", COUNT, "migrants"),
+        ("What's the latest estimate of migrants in Calais?", COUNT, "migrants"),
+        ("Give me the official figure for migrants in Calais.", COUNT, "migrants"),
+        ("Tally of smuggling networks broken up this year?", COUNT, "networks"),
+        ("What is the estimate of the cost of the fence?", OTHER, None),  # no plural noun: not a count
+        ("What figure of speech does the mayor use?", OTHER, None),
+        # money asked for as "what funding / money / cash"
+        ("What funding has Britain promised for Calais?", MONEY, None),
+        ("What money has Britain put up for Calais?", MONEY, None),
     ],
 )
 def test_questions_say_what_kind_of_value_they_want(question: str, kind: str, unit: str | None) -> None:
@@ -292,3 +302,45 @@ def test_a_span_that_cuts_a_number_is_no_figure() -> None:
     assert not fits(want, text, two, two + 1)  # "2" of "2,500", which the reader may give
     assert not fits(wanted(HOW_MANY_MIGRANTS), text, two + 2, two + 5)  # "500"
     assert fits(wanted(HOW_MANY_MIGRANTS), text, two, two + 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "is_date"),
+    [
+        ("Britain's Home Secretary Theresa May met him", "Theresa May", False),  # a name, not the month
+        ("£36 may not seem like much", "may", False),
+        ("The meeting was held on 2 May in Paris", "2 May", True),
+        ("The meeting was held in May in Paris", "May", True),
+        ("The fund was agreed in May 2015", "May 2015", True),
+        ("Every May since 1987, the festival", "May", True),
+        ("They will march to the port", "march", False),
+        ("They met in March", "March", True),
+        ("They met on Thursday", "Thursday", True),
+    ],
+)
+def test_may_and_march_are_months_only_where_a_date_is_written(text: str, value: str, is_date: bool) -> None:
+    want = wanted("When did they meet?")
+    assert fits(want, text, *at(text, value)) is is_date
+    assert names(want, text, *at(text, value)) is is_date
+
+
+@pytest.mark.parametrize(
+    ("text", "read", "shown"),
+    [
+        (
+            "Britain has pledged £12 million (S$24.6 million) over three years to boost security",
+            "£12 million (S$24.6 million) over three years to boost security",
+            "£12 million",
+        ),
+        (
+            "the joint intervention fund of 15 million, financed by the UK",
+            "joint intervention fund of 15 million",
+            "15 million",
+        ),
+        ("it cost about $5.5 billion in 2010", "$5.5 billion in 2010", "about $5.5 billion"),
+        ("Britain will provide 10 million euros over two years", "10 million euros over two years", "10 million euros"),
+    ],
+)
+def test_a_sum_is_shown_as_the_sum_without_the_words_read_after_it(text: str, read: str, shown: str) -> None:
+    start, end = value_bounds(wanted("How much money did Britain pledge?"), text, *at(text, read))
+    assert text[start:end] == shown
