@@ -73,10 +73,13 @@ ASKS_MONEY = re.compile(
     r"|provid(?:e|es|ed|ing)|gi(?:ve|ves|ven|ving)|gave|fund(?:s|ed|ing)?|commit(?:s|ted|ting)?|invest(?:s|ed|ing)?"
     r"|rais(?:e|es|ed|ing)|contribut(?:e|es|ed|ing)|donat(?:e|es|ed|ing)|allocat(?:e|es|ed|ing)|worth|budget)\b"
     r"|\bhow much (?:is|was)\b.*\b(?:fund|budget|price|fee|fine|grant)\b"
-    r"|\b(?:what|which) (?:money|funding|cash|financing)\b",
+    r"|\b(?:what|which) (?:money|funding|cash|financing)\b"
+    r"|\bhow many (?:(?:thousand|million|billion) )?(?:euros|pounds|dollars)\b(?! of)"
+    r"|\b(?:value|size|worth) of (?:the |a |an |its |their |[\w'’]+ ){0,3}(?:pledges?|contributions?|funds?|funding"
+    r"|grants?|aid|budgets?|payments?|donations?|investments?)\b",
     re.IGNORECASE,
 )
-ASKS_COUNT = re.compile(r"\bhow many\b|\b(?:number|numbers|count|total) of\b", re.IGNORECASE)
+ASKS_COUNT = re.compile(r"\bhow many\b|\b(?:number|numbers|count|headcount|total) of\b", re.IGNORECASE)
 # A count asked for as an estimate or a figure of a plural noun: "What is the estimate of migrants camped at
 # Calais?", "the official figure for migrants", "Tally of smuggling networks" (not "a figure of speech").
 ASKS_ESTIMATE = re.compile(
@@ -84,15 +87,25 @@ ASKS_ESTIMATE = re.compile(
     r"((?:the |a )?[\w'-]+(?: [\w'-]+){0,3})",
     re.IGNORECASE,
 )
+# A count asked for by the counted noun before "numbers" or "count": "What are the migrant numbers at Calais?",
+# "What is the approximate migrant count?", "Migrant numbers in Calais?" (not "the official count": NOT_COUNTED; not
+# "Which composer used prime numbers?", which is about numbers, not asking for one).
+ASKS_NOUN_COUNT = re.compile(
+    r"^\W*(?:(?:what|which) (?:is|are|was|were) (?:the )?(?:[\w'-]+ )?)?([a-z][\w'-]*) "
+    r"(?:numbers|count|headcount|tally)\b(?! of)",
+    re.IGNORECASE,
+)
 # A population's size is a count of people: "How large is the migrant population?", "What is the population of X?"
 ASKS_POPULATION = re.compile(
-    r"\bhow populous\b|\b(?:how (?:large|big)|size of)\b[^?]*\bpopulation\b"
+    r"\bhow populous\b|\b(?:how (?:large|big)|size of|what size)\b[^?]*\bpopulation\b"
     r"|\b(?:what|how large|how big) (?:is|was) the (?:[\w'-]+ ){0,3}population(?: of\b[^?]*)?\s*\??\s*$",
     re.IGNORECASE,
 )
 # A date asked for later in the question ("Britain pledged the money on what day?"); one asked first is ASKS_DATE_FIRST.
 ASKS_DATE = re.compile(
-    r"\b(?:what|which) (?:date|day|year|month)\b|\bon what (?:date|day)\b|\bin what year\b", re.IGNORECASE
+    r"\b(?:what|which) (?:date|day|year|month)\b|\bon what (?:date|day)\b|\bin what year\b"
+    r"|^\W*(?:what|which) (?:is|was|were) the (?:exact )?(?:date|day)\b",
+    re.IGNORECASE,
 )
 # A question that opens by asking when asks for a date, whatever it then names ("the number of migrants"), so it is
 # tested before the other kinds.
@@ -102,7 +115,7 @@ ASKS_DATE_FIRST = re.compile(
 )
 # Where the thing counted ends in "how many migrants are in Calais" / "the number of networks dismantled".
 FOCUS = re.compile(
-    r"\bhow many ([\w'-]+(?: [\w'-]+){0,3})|\b(?:number|numbers|count|total) of ([\w'-]+(?: [\w'-]+){0,3})",
+    r"\bhow many ([\w'-]+(?: [\w'-]+){0,3})|\b(?:number|numbers|count|headcount|total) of ([\w'-]+(?: [\w'-]+){0,3})",
     re.IGNORECASE,
 )
 
@@ -115,6 +128,11 @@ STOP = word_set(
     "a an the are is was were be been being have has had do does did will would can could should may might must "
     "in at of on for from to by with into over under since during this that these those there their its as and or "
     "than per each every who which what when where why how"
+)
+# Words before "numbers" or "count" that say which count, not what it counts (ASKS_NOUN_COUNT).
+NOT_COUNTED = word_set(
+    "official approximate estimated rough exact total overall latest current final new old record high low "
+    "actual real true same different other big small large huge head vote"
 )
 PLURAL_WITHOUT_S = word_set("people children men women police staff personnel cattle sheep deer")
 # Counted people: "3,000 people" answers "how many migrants", "514 people" does not answer "how many networks".
@@ -168,6 +186,7 @@ class Wanted:
     topic: frozenset[str] = frozenset()  # the question's other words, stemmed (topic_words): what the value is of
 
 
+BY_HOW_MUCH = re.compile(r"\bby how much\b", re.IGNORECASE)
 # "What's the population of ...?" asks what "What is the population of ...?" asks.
 CONTRACTED = re.compile(r"\b(what|who|where|when|how|which)['’]s\b", re.IGNORECASE)
 
@@ -177,6 +196,8 @@ def wanted(question: str) -> Wanted:
     question = CONTRACTED.sub(r"\1 is", question)
     if ASKS_DATE_FIRST.search(question):  # "When did Frontex report the record number of migrants?" wants a date
         return Wanted(DATE, topic=topic_words(question))
+    if BY_HOW_MUCH.search(question):  # a change ("30%", "£2 million", "doubled"), not a count of what it names
+        return Wanted(OTHER)
     if ASKS_PERCENT.search(question) and re.search(r"\b(?:what|which|how much)\b", question, re.IGNORECASE):
         return Wanted(PERCENT, topic=topic_words(question))
     if ASKS_MONEY.search(question):
@@ -186,6 +207,9 @@ def wanted(question: str) -> Wanted:
         return counting(question, unit, unit)
     if (estimate := ASKS_ESTIMATE.search(question)) and (unit := plural_noun(estimate.group(1))):
         return counting(question, unit, unit)
+    if (noun := ASKS_NOUN_COUNT.search(question)) and noun.group(1).lower() not in NOT_COUNTED | STOP:
+        unit = plural(noun.group(1).lower().rsplit("-", 1)[-1])
+        return counting(question, unit, noun.group(1).lower())
     if ASKS_POPULATION.search(question):
         return counting(question, "people", "population")
     if ASKS_DATE.search(question):
@@ -236,6 +260,15 @@ def plural_noun(phrase: str) -> str | None:
         if word in PLURAL_WITHOUT_S or (word.endswith("s") and not word.endswith("ss") and "-" not in word):
             return word
     return None
+
+
+def plural(noun: str) -> str:
+    """The plural a count names its unit by ("migrant" -> "migrants", "family" -> "families")."""
+    if noun in PLURAL_WITHOUT_S or noun.endswith("s"):
+        return noun
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "o", "u", ""):
+        return noun[:-1] + "ies"
+    return noun + "s"
 
 
 def stem(word: str) -> str:

@@ -67,6 +67,24 @@ HOW_MANY_MIGRANTS = "How many migrants are in Calais?"
         # money asked for as "what funding / money / cash"
         ("What funding has Britain promised for Calais?", MONEY, None),
         ("What money has Britain put up for Calais?", MONEY, None),
+        ("How many pounds has Britain pledged for Calais security?", MONEY, None),
+        ("How many million euros will Britain provide?", MONEY, None),
+        ("How many pounds of steam does the engine use?", COUNT, "pounds"),  # a weight, not money
+        ("What is the value of Britain's pledge?", MONEY, None),
+        ("What is the size of the UK contribution to Calais?", MONEY, None),
+        # a count asked for by its noun before "numbers" or "count"
+        ("What are the migrant numbers at Calais?", COUNT, "migrants"),
+        ("Migrant numbers in the Calais camps?", COUNT, "migrants"),
+        ("What is the approximate refugee count in Calais?", COUNT, "refugees"),
+        ("What are the smuggling network numbers for this year?", COUNT, "networks"),
+        ("What is the headcount of migrants at Calais?", COUNT, "migrants"),
+        ("What are the official numbers?", OTHER, None),  # which count, not what it counts
+        ("Which French composer wrote music using prime numbers?", OTHER, None),  # about numbers, not asking one
+        ("What size is the migrant population in Calais?", COUNT, "people"),
+        # a date asked for as "the date of"; "by how much" asks for a change, not a count
+        ("What was the date of the interior ministers' meeting?", DATE, None),
+        ("Who proposes the date of the poll?", OTHER, None),
+        ("By how much did the number of dismantled networks rise in 2014?", OTHER, None),
     ],
 )
 def test_questions_say_what_kind_of_value_they_want(question: str, kind: str, unit: str | None) -> None:
