@@ -71,7 +71,10 @@ ASKS_MONEY = re.compile(
     r"\bhow much (?:money|funding|cash|aid)\b|\b(?:what|which)(?: is| was)?(?: the)? (?:sum|amount)\b(?! of (?!money))"
     r"|\bhow much\b.*\b(?:costs?|costing|pa(?:y|ys|id|ying)|spen(?:d|ds|t|ding)|pledg(?:e|es|ed|ing)"
     r"|provid(?:e|es|ed|ing)|gi(?:ve|ves|ven|ving)|gave|fund(?:s|ed|ing)?|commit(?:s|ted|ting)?|invest(?:s|ed|ing)?"
-    r"|rais(?:e|es|ed|ing)|contribut(?:e|es|ed|ing)|donat(?:e|es|ed|ing)|allocat(?:e|es|ed|ing)|worth|budget)\b"
+    r"|rais(?:e|es|ed|ing)|contribut(?:e|es|ed|ing)|donat(?:e|es|ed|ing)|allocat(?:e|es|ed|ing)|worth|budget"
+    r"|promis(?:e|es|ed|ing)|offer(?:s|ed|ing)?|earmark(?:s|ed|ing)?|set(?:s|ting)? aside|put(?:s|ting)? up"
+    r"|grant(?:s|ed|ing)?|award(?:s|ed|ing)?|receiv(?:e|es|ed|ing)|hand(?:s|ed|ing)? over|lend(?:s|ing)?|lent"
+    r"|loan(?:s|ed|ing)?|transfer(?:s|red|ring)?)\b"
     r"|\bhow much (?:is|was)\b.*\b(?:fund|budget|price|fee|fine|grant)\b"
     r"|\b(?:what|which) (?:money|funding|cash|financing)\b"
     r"|\bhow many (?:(?:thousand|million|billion) )?(?:euros|pounds|dollars)\b(?! of)"
@@ -79,7 +82,7 @@ ASKS_MONEY = re.compile(
     r"|grants?|aid|budgets?|payments?|donations?|investments?)\b",
     re.IGNORECASE,
 )
-ASKS_COUNT = re.compile(r"\bhow many\b|\b(?:number|numbers|count|headcount|total) of\b", re.IGNORECASE)
+ASKS_COUNT = re.compile(r"\bhow many\b|\bhow numerous\b|\b(?:number|numbers|count|headcount|total) of\b", re.IGNORECASE)
 # A count asked for as an estimate or a figure of a plural noun: "What is the estimate of migrants camped at
 # Calais?", "the official figure for migrants", "Tally of smuggling networks" (not "a figure of speech").
 ASKS_ESTIMATE = re.compile(
@@ -110,12 +113,14 @@ ASKS_DATE = re.compile(
 # A question that opens by asking when asks for a date, whatever it then names ("the number of migrants"), so it is
 # tested before the other kinds.
 ASKS_DATE_FIRST = re.compile(
-    r"^\W*(?:when\b|(?:on|in|at) (?:what|which) (?:date|day|year|month)\b|(?:what|which) (?:date|day|year|month)\b)",
+    r"^\W*(?:(?:since |until |till )?when\b|(?:on|in|at) (?:what|which) (?:date|day|year|month)\b"
+    r"|(?:what|which) (?:date|day|year|month)\b)",
     re.IGNORECASE,
 )
 # Where the thing counted ends in "how many migrants are in Calais" / "the number of networks dismantled".
 FOCUS = re.compile(
-    r"\bhow many ([\w'-]+(?: [\w'-]+){0,3})|\b(?:number|numbers|count|headcount|total) of ([\w'-]+(?: [\w'-]+){0,3})",
+    r"\bhow many ([\w'-]+(?: [\w'-]+){0,3})|\b(?:number|numbers|count|headcount|total) of ([\w'-]+(?: [\w'-]+){0,3})"
+    r"|\bhow numerous (?:are|were|is|was) (?:the )?([\w'-]+(?: [\w'-]+){0,3})",
     re.IGNORECASE,
 )
 
@@ -186,7 +191,12 @@ class Wanted:
     topic: frozenset[str] = frozenset()  # the question's other words, stemmed (topic_words): what the value is of
 
 
-BY_HOW_MUCH = re.compile(r"\bby how much\b", re.IGNORECASE)
+# "By how much did it rise?", "How much did the number of networks increase?": a change, of no fixed kind.
+BY_HOW_MUCH = re.compile(
+    r"\bby how much\b|\bhow much\b[^?]*\b(?:increase|increased|rise|rose|risen|grow|grew|grown|fall|fell|fallen"
+    r"|drop|dropped|decline|declined|decrease|decreased|shrink|shrank|go up|went up|go down|went down)\b",
+    re.IGNORECASE,
+)
 # "What's the population of ...?" asks what "What is the population of ...?" asks.
 CONTRACTED = re.compile(r"\b(what|who|where|when|how|which)['’]s\b", re.IGNORECASE)
 
@@ -225,7 +235,7 @@ def counting(question: str, unit: str | None, asked: str | None) -> Wanted:
 # The words of a question's form, not of what it is about.
 ASKING = word_set(
     "many much number numbers count total amount sum size large big date day year month money estimated roughly about"
-    " populous estimate estimates figure figures tally"
+    " populous numerous estimate estimates figure figures tally"
 )
 
 
@@ -245,7 +255,7 @@ def focus_unit(question: str) -> str | None:
     if not m:
         return None
     words: list[str] = []
-    for word in (m.group(1) or m.group(2)).lower().split():
+    for word in (m.group(1) or m.group(2) or m.group(3)).lower().split():
         if word in STOP:
             break
         words.append(word)
@@ -434,6 +444,24 @@ def names(want: Wanted, text: str, start: int, end: int) -> bool:
     if want.kind == MONEY:
         return bool(CURRENCY.search(text[max(0, start - 4) : end + 10]))
     return any(counts(want, text, start + m.start(), start + m.end(), named=True) for m in figures(text[start:end]))
+
+
+# What a sentence says of a sum when it is money paid, given, spent or owed ("Britain's government has pledged £12
+# million", "the joint intervention fund of 15 million, financed by the United Kingdom"); "£36 may not seem like much
+# in the UK" says nothing of the kind, so it is no article's report of what someone pays (transacted).
+MONEY_WORDS = re.compile(
+    r"\b(?:pledg\w*|provid\w*|fund\w*|financ\w*|pa(?:y|ys|id|ying|yments?)|spen(?:d|ds|t|ding)|costs?|costing"
+    r"|budget\w*|grant\w*|aid|donat\w*|contribut\w*|invest\w*|allocat\w*|commit\w*|promis\w*|offer\w*"
+    r"|earmark\w*|award\w*|transfer\w*|loan\w*|lend\w*|lent|rais(?:e|es|ed|ing)|gi(?:ve|ves|ven|ving)|gave"
+    r"|receiv\w*|benefits?|allowances?|salar\w*|wages?|prices?|fees?|fines?|worth|sums?|amounts?|money|cash"
+    r"|subsid\w*|compensat\w*|revenues?|profits?|sales?|sold|bought|buy\w*|earn\w*|tax\w*|bill\w*|owe[sd]?)\b",
+    re.IGNORECASE,
+)
+
+
+def transacted(text: str, start: int, end: int) -> bool:
+    """Whether the sentence around text[start:end] says what its sum is paid, given or spent for (MONEY_WORDS)."""
+    return bool(MONEY_WORDS.search(sentence_around(text, start, end)))
 
 
 def on_topic(want: Wanted, text: str) -> bool:

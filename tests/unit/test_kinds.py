@@ -71,6 +71,12 @@ HOW_MANY_MIGRANTS = "How many migrants are in Calais?"
         ("How many million euros will Britain provide?", MONEY, None),
         ("How many pounds of steam does the engine use?", COUNT, "pounds"),  # a weight, not money
         ("What is the value of Britain's pledge?", MONEY, None),
+        ("How much has Britain promised for Calais?", MONEY, None),
+        ("How much has been earmarked for security at Calais?", MONEY, None),
+        ("How much has London set aside for the crisis?", MONEY, None),
+        ("How numerous are the migrants in Calais?", COUNT, "migrants"),
+        ("How much did the number of dismantled networks increase in 2014?", OTHER, None),  # a change
+        ("Since when have migrants gathered in Calais?", DATE, None),
         ("What is the size of the UK contribution to Calais?", MONEY, None),
         # a count asked for by its noun before "numbers" or "count"
         ("What are the migrant numbers at Calais?", COUNT, "migrants"),

@@ -189,6 +189,15 @@ def test_a_count_question_is_not_answered_with_a_figure_that_counts_something_el
     assert choose_answer(question, [c], [span(c, "several officers", 0.6)], min_score=0.3).text == "several officers"
 
 
+def test_a_money_question_is_not_answered_with_a_figure_that_is_no_sum() -> None:
+    a = passage("a", 0, "The mayor said some 2,500 immigrants are waiting in Calais.")
+    b = passage("b", 0, "Britain has pledged £12 million to boost security.")
+    question = "How much did France receive from Britain?"
+    assert choose_answer(question, [a], [span(a, "2,500", 0.6)], min_score=0.3).text is None
+    answer = choose_answer(question, [a, b], [span(a, "2,500", 0.6), span(b, "£12 million", 0.4)], min_score=0.3)
+    assert answer.text == "£12 million" and answer.article_id == "b"
+
+
 def test_an_article_whose_best_passages_are_off_the_topic_still_adds_one_on_it() -> None:
     question = "How many migrants does Calais currently host?"
     ranked = [
@@ -231,3 +240,13 @@ def test_a_span_across_a_blank_line_is_no_answer_but_a_figure_narrowed_from_one_
     j = b.text.index("3,000")
     wide = Span(b.text[: j + 5], 0, j + 5, 0.5, b)  # from the deaths into the next paragraph's figure
     assert choose_answer(HOW_MANY, [b], [wide], min_score=0.3).text == "Some 3,000"
+
+
+def test_a_sum_is_another_articles_report_only_where_its_sentence_says_it_is_paid() -> None:
+    a = passage("a", 0, "Britain has pledged £12 million to boost security at the port.")
+    b = passage("b", 0, "Britain will also provide 10 million euros to speed up asylum applications.")
+    c = passage("c", 0, "£36 may not seem like much in the UK, but these people do not know that.")
+    spans = [span(a, "£12 million", 0.7), span(b, "10 million euros", 0.4), span(c, "£36", 0.4)]
+    answer = choose_answer("How much money has Britain promised?", [a, b, c], spans, min_score=0.3)
+    assert answer.text == "£12 million"
+    assert [s.text for s in answer.alternatives] == ["10 million euros"]  # not "£36", of which nothing is paid
