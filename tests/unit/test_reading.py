@@ -177,25 +177,32 @@ def test_an_abstention_shows_the_reports_when_two_articles_give_a_value_of_the_k
     assert choose_answer("Who broke up the networks?", [a, b, c], spans, min_score=0.3).alternatives == ()
 
 
-def test_a_count_question_is_not_answered_with_a_figure_that_counts_something_else() -> None:
+@pytest.mark.parametrize(
+    ("question", "right_text", "right_value"),
+    [
+        ("How many British police officers were sent to Calais?", "Britain sent 40 police officers to Calais.", "40"),
+        (
+            "How much did France receive from Britain?",
+            "Britain has pledged £12 million to boost security.",
+            "£12 million",
+        ),
+    ],
+)
+def test_a_count_or_money_question_is_not_answered_with_a_figure_of_another_kind(
+    question: str, right_text: str, right_value: str
+) -> None:
+    """The mayor's "2,500 immigrants" counts neither police officers nor money: not an answer, however strong."""
     a = passage("a", 0, "The mayor said 2,500 immigrants are waiting in Calais.")
-    b = passage("b", 0, "Britain sent 40 police officers to Calais.")
-    question = "How many British police officers were sent to Calais?"
+    b = passage("b", 0, right_text)
     assert choose_answer(question, [a], [span(a, "2,500", 0.6)], min_score=0.3).text is None
-    answer = choose_answer(question, [a, b], [span(a, "2,500", 0.6), span(b, "40", 0.4)], min_score=0.3)
-    assert answer.text == "40" and answer.article_id == "b"
-    # a span with no figure is left to the reader
+    answer = choose_answer(question, [a, b], [span(a, "2,500", 0.6), span(b, right_value, 0.4)], min_score=0.3)
+    assert answer.text == right_value and answer.article_id == "b"
+
+
+def test_a_span_with_no_figure_is_left_to_the_reader() -> None:
     c = passage("c", 0, "Britain sent several officers.")
+    question = "How many British police officers were sent to Calais?"
     assert choose_answer(question, [c], [span(c, "several officers", 0.6)], min_score=0.3).text == "several officers"
-
-
-def test_a_money_question_is_not_answered_with_a_figure_that_is_no_sum() -> None:
-    a = passage("a", 0, "The mayor said some 2,500 immigrants are waiting in Calais.")
-    b = passage("b", 0, "Britain has pledged £12 million to boost security.")
-    question = "How much did France receive from Britain?"
-    assert choose_answer(question, [a], [span(a, "2,500", 0.6)], min_score=0.3).text is None
-    answer = choose_answer(question, [a, b], [span(a, "2,500", 0.6), span(b, "£12 million", 0.4)], min_score=0.3)
-    assert answer.text == "£12 million" and answer.article_id == "b"
 
 
 def test_an_article_whose_best_passages_are_off_the_topic_still_adds_one_on_it() -> None:
