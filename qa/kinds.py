@@ -22,9 +22,11 @@ NUMBER_WORDS = (
 )
 NUMERAL = re.compile(rf"\d|\b(?:{NUMBER_WORDS})\b", re.IGNORECASE)
 PERCENT_SIGN = re.compile(r"\d\s*(?:%|per ?cent\b)", re.IGNORECASE)
-CURRENCY = re.compile(
-    r"[£$€¥]|\b(?:[A-Z]{1,2}\$|euros?|pounds?|sterling|dollars?|francs|yen|yuan|rupees?|EUR|GBP|USD)\b"
+CURRENCY_WORDS = (
+    r"euros?|pounds?|sterling|dollars?|francs|yen|yuan|renminbi|rupees?|lira|lire|pesos?|roubles?|rubles?|dinars?"
+    r"|dirhams?|riyals?|shillings?|guineas|kron(?:a|or|er|e)|zloty|forints?"
 )
+CURRENCY = re.compile(rf"[£$€¥₹₽]|\b(?:[A-Z]{{1,2}}\$|EUR|GBP|USD|(?i:{CURRENCY_WORDS}))\b")
 # A sum in brackets right after another is that sum in another currency: "10 million euros ($11.2 million)" gives
 # 10 million euros, and "$11.2 million" is not a second, differing report of it.
 CONVERSION = re.compile(
@@ -201,6 +203,17 @@ BY_HOW_MUCH = re.compile(
 CONTRACTED = re.compile(r"\b(what|who|where|when|how|which)['’]s\b", re.IGNORECASE)
 
 
+# "How much water does the Aare give to the Rhine?" measures water, not money, whatever verb follows: "how much"
+# then a word that is not a money noun, a verb or a word of the question's grammar.
+HOW_MUCH_OF = re.compile(r"\b[Hh]ow much ([a-z]+)\b")  # a capitalised word is a name: "How much Britain gave"
+NOT_MEASURED = word_set(
+    "money funding funds cash aid finance financing financial capital is was are were be been did does do has have "
+    "had will would can could should might may must more less further extra additional exactly roughly about "
+    "approximately in of on per each total the a an it its they their he his she her we our you your this that these "
+    "those there"
+)
+
+
 def wanted(question: str) -> Wanted:
     """COUNT/PERCENT/MONEY/DATE when the question's form says so, else OTHER (no constraint)."""
     question = CONTRACTED.sub(r"\1 is", question)
@@ -210,7 +223,8 @@ def wanted(question: str) -> Wanted:
         return Wanted(OTHER)
     if ASKS_PERCENT.search(question) and re.search(r"\b(?:what|which|how much)\b", question, re.IGNORECASE):
         return Wanted(PERCENT, topic=topic_words(question))
-    if ASKS_MONEY.search(question):
+    measured = HOW_MUCH_OF.search(question)
+    if ASKS_MONEY.search(question) and not (measured and measured.group(1) not in NOT_MEASURED):
         return Wanted(MONEY, topic=topic_words(question))
     if ASKS_COUNT.search(question):
         unit = focus_unit(question)
@@ -509,12 +523,12 @@ QUALIFIER = re.compile(
 # A sum as written: its currency sign before it or its currency word after it, or a bare "15 million" (fits() then
 # judges whether it is money); what value_bounds narrows a sum's span to.
 SUM = re.compile(
-    r"(?:\b[A-Z]{1,2})?[£$€¥]\s?\d[\d,.]*(?<![,.])(?:\s*(?:million|billion|trillion|bn|m)\b)?"
+    r"(?:\b[A-Z]{1,2})?[£$€¥₹₽]\s?\d[\d,.]*(?<![,.])(?:\s*(?:million|billion|trillion|bn|m)\b)?"
     r"|\b\d[\d,.]*(?<![,.])(?:\s*(?:million|billion|trillion|bn))?\s*"
-    r"(?:euros?|pounds?|dollars?|sterling|francs|yen|yuan|rupees?)\b"
+    rf"(?i:{CURRENCY_WORDS})\b"
     r"|\b\d[\d,.]*(?<![,.])\s*(?:million|billion|trillion|bn)\b"
 )
-SUM_START = re.compile(r"\d|(?:[A-Z]{1,2})?[£$€¥]")
+SUM_START = re.compile(r"\d|(?:[A-Z]{1,2})?[£$€¥₹₽]")
 
 
 def value_bounds(want: Wanted, text: str, start: int, end: int) -> tuple[int, int]:

@@ -72,6 +72,9 @@ HOW_MANY_MIGRANTS = "How many migrants are in Calais?"
         ("How many pounds of steam does the engine use?", COUNT, "pounds"),  # a weight, not money
         ("What is the value of Britain's pledge?", MONEY, None),
         ("How much has Britain promised for Calais?", MONEY, None),
+        ("How much water does the Aare give to the Rhine?", OTHER, None),  # "how much" of water, not money
+        ("How much time did the ministers spend in Calais?", OTHER, None),
+        ("How much more will the fence cost?", MONEY, None),
         ("How much has been earmarked for security at Calais?", MONEY, None),
         ("How much has London set aside for the crisis?", MONEY, None),
         ("How numerous are the migrants in Calais?", COUNT, "migrants"),
@@ -368,3 +371,10 @@ def test_may_and_march_are_months_only_where_a_date_is_written(text: str, value:
 def test_a_sum_is_shown_as_the_sum_without_the_words_read_after_it(text: str, read: str, shown: str) -> None:
     start, end = value_bounds(wanted("How much money did Britain pledge?"), text, *at(text, read))
     assert text[start:end] == shown
+
+
+def test_a_sum_in_another_currency_is_money() -> None:
+    want = wanted("How much money was Francovich allowed to claim in damages?")
+    text = "Francovich was allowed to claim 6 million Lira in damages."
+    assert fits(want, text, *at(text, "6 million Lira"))
+    assert not fits(want, text, *at(text, "Francovich"))
