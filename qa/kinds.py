@@ -26,7 +26,8 @@ CURRENCY_WORDS = (
     r"euros?|pounds?|sterling|dollars?|francs|yen|yuan|renminbi|rupees?|lira|lire|pesos?|roubles?|rubles?|dinars?"
     r"|dirhams?|riyals?|shillings?|guineas|kron(?:a|or|er|e)|zloty|forints?"
 )
-CURRENCY = re.compile(rf"[£$€¥₹₽]|\b(?:[A-Z]{{1,2}}\$|EUR|GBP|USD|(?i:{CURRENCY_WORDS}))\b")
+CURRENCY_SIGNS = "[£$€¥₹₽]"  # before a sum; CURRENCY_WORDS come after one
+CURRENCY = re.compile(rf"{CURRENCY_SIGNS}|\b(?:[A-Z]{{1,2}}\$|EUR|GBP|USD|(?i:{CURRENCY_WORDS}))\b")
 # A sum in brackets right after another is that sum in another currency: "10 million euros ($11.2 million)" gives
 # 10 million euros, and "$11.2 million" is not a second, differing report of it.
 CONVERSION = re.compile(
@@ -523,12 +524,12 @@ QUALIFIER = re.compile(
 # A sum as written: its currency sign before it or its currency word after it, or a bare "15 million" (fits() then
 # judges whether it is money); what value_bounds narrows a sum's span to.
 SUM = re.compile(
-    r"(?:\b[A-Z]{1,2})?[£$€¥₹₽]\s?\d[\d,.]*(?<![,.])(?:\s*(?:million|billion|trillion|bn|m)\b)?"
+    rf"(?:\b[A-Z]{{1,2}})?{CURRENCY_SIGNS}\s?\d[\d,.]*(?<![,.])(?:\s*(?:million|billion|trillion|bn|m)\b)?"
     r"|\b\d[\d,.]*(?<![,.])(?:\s*(?:million|billion|trillion|bn))?\s*"
     rf"(?i:{CURRENCY_WORDS})\b"
     r"|\b\d[\d,.]*(?<![,.])\s*(?:million|billion|trillion|bn)\b"
 )
-SUM_START = re.compile(r"\d|(?:[A-Z]{1,2})?[£$€¥₹₽]")
+SUM_START = re.compile(rf"\d|(?:[A-Z]{{1,2}})?{CURRENCY_SIGNS}")
 
 
 def value_bounds(want: Wanted, text: str, start: int, end: int) -> tuple[int, int]:

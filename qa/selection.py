@@ -99,12 +99,12 @@ def choose_answer(
 
     A question about who reported, edited or photographed something takes a span on a credit line first, at half
     the threshold (qa.credits), and no other question takes a credited name at all (qa.credits.credited); one about
-    the latest figure takes the newest article's. An abstention still shows
-    the reports of the kind asked for when `unconfirmed_articles` articles or more give one (Answer.unconfirmed).
-    Without a kind, a differing report needs `other_report_score`. A count question is never answered with a figure
-    that counts something else, nor a money question with a figure that is no sum (of_another_kind); otherwise the
-    kinds judge reports only (preferring an answer of the kind the question asks for over a stronger one was tried:
-    F1 53.03 against 53.09 without, on the held-out articles' open corpus).
+    the latest figure takes the newest article's. An abstention still shows the reports of the kind asked for when
+    `unconfirmed_articles` articles or more give one (Answer.unconfirmed). Without a kind, a differing report needs
+    `other_report_score`. A count question is never answered with a figure that counts something else, nor a money
+    question with a figure that is no sum (of_another_kind); otherwise the kinds judge reports only (preferring an
+    answer of the kind the question asks for over a stronger one was tried: F1 53.03 against 53.09 without, on the
+    held-out articles' open corpus).
     """
     want = wanted(question)
     credit = asks_for_credit(question)
