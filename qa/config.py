@@ -75,6 +75,8 @@ class Settings:
     # question asks for (qa.reading), so that differing reports can be shown; 0 reads the top_k only.
     extra_passages: int = 4
     reading_depth: int = 60  # how deep in the retrieval ranking those other articles' passages are looked for
+    # read a mistyped question word as the retrieved passages' word it is one edit from (qa.spelling): "migrents"
+    respell: bool = True
     # Another article's value is shown beside the answer (agreeing or differing) from this calibrated confidence
     # when it is of the kind the question asks for (qa.kinds); without a kind, from min_answer_score.
     min_report_score: float = 0.15

@@ -142,6 +142,8 @@ def format_answer(answer: Answer, *, markdown: bool = True) -> str:
         lines.append(f"{'**' + text + '**' if markdown else text} [{n}] — confidence {confidence_words(answer.score)}")
         lines.append(f"{'> ' if markdown else '  '}{words_around(answer.span, markdown)}")
     lines += report_lines(answer, markdown)
+    if answer.asked is not None:  # a mistyped word was read as the articles' word (qa.spelling)
+        lines += ["", f"{'_' if markdown else ''}Read as: {escape(answer.question, markdown)}{'_' if markdown else ''}"]
     sources = []
     for n, passage in enumerate(answer.sources, 1):
         reports = (answer.span, *answer.agreeing, *answer.alternatives)

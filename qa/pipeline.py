@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from qa import loading
@@ -15,6 +16,7 @@ from qa.kinds import wanted
 from qa.reader import Reader
 from qa.reading import reading_set
 from qa.retriever import Retriever
+from qa.spelling import respelled, vocabulary
 from qa.types import Answer, Passage
 
 __all__ = ["QA", "EmptyQuestionError", "clean_question"]
@@ -100,20 +102,46 @@ class QA:
         "When did he say that?" is retrieved together with the question before it.
         """
         question = clean_question(question, self.settings.max_question_chars)
-        query = contextualise(question, [q[: self.settings.max_question_chars] for q in history])
-        return self.answer_passages(question, self.reading(question, query, k))
+        earlier = [q[: self.settings.max_question_chars] for q in history]
+        read, passages = self.read_as(question, earlier, k)
+        answer = self.answer_passages(read, passages)
+        return answer if read == question else replace(answer, asked=question)
+
+    def read_as(self, question: str, history: Sequence[str] = (), k: int | None = None) -> tuple[str, list[Passage]]:
+        """The question as read, its mistyped words respelt from the words of the passages it retrieves
+        (qa.spelling; settings.respell), and its reading set (reading), retrieved again when a word changed."""
+        ranked = self.ranked(contextualise(question, history), k)
+        if not self.settings.respell:
+            return question, self.chosen(question, ranked, k)
+        words = vocabulary(p.text for p in ranked)
+        read = respelled(question, words, getattr(self.reader, "words", frozenset()))
+        if read != question:
+            logger.info("read %r as %r", question, read)
+            ranked = self.ranked(contextualise(read, history), k)
+        return read, self.chosen(read, ranked, k)
 
     def reading(self, question: str, query: str | None = None, k: int | None = None) -> list[Passage]:
         """What the reader reads: the k best passages for the query (the question unless given), then other
         articles' best passages that may hold a value of the kind the question asks for (qa.kinds), up to
         settings.extra_passages more, for their reports only (qa.reading; for a question without a kind they are
         read only if they contain the answer: AnswerStep.confirm)."""
+        return self.chosen(question, self.ranked(query or question, k), k)
+
+    def ranked(self, query: str, k: int | None) -> list[Passage]:
+        """The retrieval ranking the reading set is chosen from: settings.reading_depth deep when other articles'
+        passages are read (settings.extra_passages), else the k best."""
         k = self.settings.top_k if k is None else k
         if k < 1:
             raise ValueError(f"k must be >= 1, got {k}")
         if not self.settings.extra_passages:
-            return self.search(query or question, k)
-        ranked = self.retriever.retrieve(query or question, k, deeper=self.settings.reading_depth)
+            return self.search(query, k)
+        return self.retriever.retrieve(query, k, deeper=self.settings.reading_depth)
+
+    def chosen(self, question: str, ranked: list[Passage], k: int | None) -> list[Passage]:
+        """The k best of ranked plus, with settings.extra_passages, other articles' passages (qa.reading)."""
+        if not self.settings.extra_passages:
+            return ranked
+        k = self.settings.top_k if k is None else k
         return reading_set(ranked, k, k + self.settings.extra_passages, wanted(question))
 
     def answer_passages(self, question: str, passages: Sequence[Passage]) -> Answer:

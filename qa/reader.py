@@ -128,6 +128,8 @@ class TransformersReader:
         self.stride = stride
         self.max_question_tokens = max_question_tokens
         self.calibration = Calibration.load(Path(model_dir))
+        # the whole words of its vocabulary: what qa.spelling takes as spelt right, besides the passages' words
+        self.words = frozenset(w for w in self.tokenizer.get_vocab() if w.isalpha())
 
     def read(self, question: str, passages: Sequence[Passage], per_passage: int) -> list[Span]:
         """The `per_passage` best spans of each passage (distinct offsets), offsets into passage.text, passage

@@ -156,6 +156,8 @@ class Answer:
     # Without an answer, alternatives are the unconfirmed reports (Answer.unconfirmed).
     alternatives: tuple[Span, ...] = field(default=())
     agreeing: tuple[Span, ...] = field(default=())
+    # the question as typed, when a mistyped word of it was read as another (qa.spelling); `question` is as read
+    asked: str | None = None
 
     @property
     def reports_differ(self) -> bool:

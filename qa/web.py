@@ -70,6 +70,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     """A JSON-safe view of an Answer for API clients."""
     return {
         "question": answer.question,
+        "asked": answer.asked,  # the question as typed, when a mistyped word was read as another (else null)
         "answer": answer.text,
         "score": answer.score,
         "article_id": answer.article_id,

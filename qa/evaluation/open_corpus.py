@@ -60,13 +60,14 @@ class Read:
     passages: list[Passage]
     spans: list[Span]
     seconds: float
+    read: str  # the question as read (QA.read_as: mistyped words respelt)
 
 
 def summarise(reads: list[Read], step: Any, threshold: float) -> dict[str, float]:
     """The figures at one abstention threshold."""
     from qa.calibration import expected_calibration_error
 
-    answers = {r.question.id: step.choose(r.question.question, r.passages, r.spans, min_score=threshold) for r in reads}
+    answers = {r.question.id: step.choose(r.read, r.passages, r.spans, min_score=threshold) for r in reads}
     found = {qid: a.text or "" for qid, a in answers.items()}
     result = score([r.question for r in reads], found)
     has = [r for r in reads if r.question.answers]
@@ -101,9 +102,9 @@ def read_open_corpus(
     qa.answer(questions[0].question)  # warm-up: latency is the steady state
     for q in tqdm(questions, desc="asking", unit="q", mininterval=10, file=sys.stderr):
         began = time.perf_counter()
-        passages = qa.reading(q.question)
-        spans = qa.step.read(q.question, passages)
-        reads.append(Read(q, passages, spans, time.perf_counter() - began))
+        read, passages = qa.read_as(q.question)
+        spans = qa.step.read(read, passages)
+        reads.append(Read(q, passages, spans, time.perf_counter() - began, read))
     return reads, qa.step
 
 

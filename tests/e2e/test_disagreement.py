@@ -43,6 +43,15 @@ def test_the_five_figure_question_shows_every_articles_figure_with_outlet_and_da
     assert "Home Office, Thursday 2 July" in text and "2015" not in text.split("Home Office, ")[1].split(":")[0]
 
 
+def test_a_mistyped_question_is_read_as_spelt_and_shows_the_same_figures(real_qa: QA) -> None:
+    typed = "roughly how many migrents are camped around calais right now"
+    answer = real_qa.answer(typed)
+    assert answer.asked == typed and answer.question == typed.replace("migrents", "migrants")
+    shown = {s.article_id: s.text for s in (answer.span, *answer.alternatives, *answer.agreeing) if s is not None}
+    assert shown == {article: figure for article, (figure, _, _) in FIGURES.items()}
+    assert f"Read as: {answer.question}" in format_answer(answer)
+
+
 def test_a_wrong_kind_of_figure_is_never_a_competing_report(real_qa: QA) -> None:
     """The networks question: 17 (Reuters) and 19 (FRANCE 24), never the 514 arrests or the Home Office's 30%."""
     answer = real_qa.answer("How many people-smuggling networks have been broken up this year?")

@@ -229,3 +229,13 @@ def test_the_reply_leads_with_the_answer_in_its_sentence_and_collapses_the_sourc
     assert lines[3] == "<details><summary><strong>Sources</strong> (1)</summary>" and lines[-1] == "</details>"
     plain = format_answer(answer, markdown=False)
     assert "<details>" not in plain and "\nSources\n1. " in plain
+
+
+def test_a_mistyped_word_is_read_as_the_articles_word_and_the_reply_says_so(fake_qa: QA) -> None:
+    answer = fake_qa.answer("Cazenueve La Croix interview")
+    assert answer.asked == "Cazenueve La Croix interview"
+    assert answer.question == "Cazeneuve La Croix interview"
+    assert "Read as: Cazeneuve La Croix interview" in format_answer(answer, markdown=False)
+    spelt_right = fake_qa.answer("Cazeneuve La Croix interview")
+    assert spelt_right.asked is None and "Read as" not in format_answer(spelt_right, markdown=False)
+    assert spelt_right.text == answer.text
