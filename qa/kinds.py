@@ -81,13 +81,7 @@ ASKS_MONEY = re.compile(
     r"|\bhow much (?:is|was)\b.*\b(?:fund|budget|price|fee|fine|grant)\b"
     r"|\b(?:what|which) (?:money|funding|cash|financing)\b"
     r"|\bhow many (?:(?:thousand|million|billion) )?(?:euros|pounds|dollars)\b(?! of)"
-    r"|\b(?:how much|worth)\b[^?]*\bin (?:[A-Z]\w* )?(?:dollars|euros|pounds|sterling)\b"
-    r"|\b(?:what|which|how much)\b[^?]*\b(?:in|into|(?:converted|changed) to) (?:[A-Z]\w* )?"
-    r"(?:dollars|euros|sterling)\b"
-    r"|\b(?:what|how much) (?:does|did|do|will|would) [^?]*\b(?:come|amount) to\b"
     r"|\bwhat (?:is|was|are|were)\b[^?]*\bworth\b"
-    r"|\b(?:what|which) (?:is|was|are|were) the (?:[\w'’-]+ ){0,2}(?:price(?: tag)?|cost|bill)\b"
-    r"|^\W*(?:what is )?(?:the )?(?:total |overall |full )?(?:price(?: tag)?|cost|bill) (?:of|for|on)\b"
     r"|\b(?:value|size|worth) of (?:the |a |an |its |their |[\w'’]+ ){0,3}(?:pledges?|contributions?|funds?|funding"
     r"|grants?|aid|budgets?|payments?|donations?|investments?)\b",
     re.IGNORECASE,
@@ -199,7 +193,6 @@ class Wanted:
     events: frozenset[str] = frozenset()
     rate: bool = False  # how many per night, day, week (RATE)
     topic: frozenset[str] = frozenset()  # the question's other words, stemmed (topic_words): what the value is of
-    currency: str | None = None  # a sum asked for in a currency ("in dollars": "$"; asked_currency)
 
 
 # "By how much did it rise?", "How much did the number of networks increase?": a change, of no fixed kind.
@@ -209,8 +202,7 @@ BY_HOW_MUCH = re.compile(
     re.IGNORECASE,
 )
 # "What's the population of ...?" asks what "What is the population of ...?" asks.
-# Typed without the apostrophe too ("whats the UK contribution worth").
-CONTRACTED = re.compile(r"\b(what|who|where|when|how|which)['’]?s\b", re.IGNORECASE)
+CONTRACTED = re.compile(r"\b(what|who|where|when|how|which)['’]s\b", re.IGNORECASE)
 
 
 # "How much water does the Aare give to the Rhine?" measures water, not money, whatever verb follows: "how much"
@@ -222,59 +214,6 @@ NOT_MEASURED = word_set(
     "approximately in of on per each total the a an it its they their he his she her we our you your this that these "
     "those there"
 )
-
-
-# A currency the question asks the sum in ("worth in dollars", "how many euros"), by the sign its sums are written
-# with: an article that gives the sum in that currency too ("£12 million (S$24.6 million)") shows that one.
-CURRENCIES = {
-    "$": (r"dollars?|usd|\$", r"(?:\b[A-Z]{1,2})?\$|\bdollars?\b|\bUSD\b"),
-    "€": (r"euros?|eur|€", r"€|\beuros?\b|\bEUR\b"),
-    "£": (r"pounds?(?: sterling)?|sterling|gbp|£", r"£|\bpounds?\b|\bsterling\b|\bGBP\b"),
-    "¥": (r"yen|¥", r"¥|\byen\b"),
-}
-ASKED_CURRENCY = {
-    sign: re.compile(rf"\b(?:in|how many|into|of|to) (?:(?:us|american|singapore|australian) )?(?:{asked})(?!\w)", re.I)
-    for sign, (asked, _) in CURRENCIES.items()
-}
-WRITTEN_IN = {sign: re.compile(written, re.IGNORECASE) for sign, (_, written) in CURRENCIES.items()}
-
-
-def asked_currency(question: str) -> str | None:
-    """The sign of the one currency the question asks a sum in, if it asks for one (CURRENCIES)."""
-    asked = [sign for sign, pattern in ASKED_CURRENCY.items() if pattern.search(question)]
-    return asked[0] if len(asked) == 1 else None
-
-
-def in_currency(want: Wanted, text: str, start: int, end: int) -> bool:
-    """Whether the sum text[start:end] (its sign or word within it, as SUM finds it) is in the currency the question
-    asks for (none asked: any)."""
-    if want.currency is None:
-        return True
-    return bool(WRITTEN_IN[want.currency].search(text[start:end]))
-
-
-# What people wrap a question in: "Tell me how many ...", "Can you give me the date of ...", "any idea how many
-# ...", "According to the reports, how much ...". The question inside is what asks (asked_plainly).
-WRAPPER = re.compile(
-    r"^\W*(?:please,?\s+)?(?:(?:can|could|would|will) you\s+(?:please\s+)?)?"
-    r"(?:(?:tell|give|show|find|pin down|state|name|list|say)(?: me| us)?(?:,? please)?"
-    r"|let me know|i(?:'d| would) like to know|i want to know|do you know|any idea"
-    r"|(?:in|according to|from) (?:your|the) (?:sources|articles|reports|news)"
-    r"|so|ok|okay|well|hey|hi)(?=[\s,:])[\s,:-]*",
-    re.IGNORECASE,
-)
-WH_WORD = re.compile(r"(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did)\b", re.I)
-
-
-def asked_plainly(question: str) -> str:
-    """The question without its wrapper (WRAPPER); an order for a thing ("Pin down the date of the talks", "give
-    me the number of networks") asks what that thing is."""
-    plain = question
-    while (m := WRAPPER.match(plain)) and m.end() < len(plain):  # "So, can you tell me ..."
-        plain = plain[m.end() :]
-    if plain == question or WH_WORD.match(plain):
-        return plain
-    return "what is " + plain
 
 
 SENTENCE_BREAK = re.compile(r"([\w'’]+)[.!?]+\s+(?=[A-Z])")
@@ -294,7 +233,7 @@ def asking_sentence(question: str) -> str:
 
 def wanted(question: str) -> Wanted:
     """COUNT/PERCENT/MONEY/DATE when the question's form says so, else OTHER (no constraint)."""
-    question = asked_plainly(CONTRACTED.sub(r"\1 is", asking_sentence(question)))
+    question = CONTRACTED.sub(r"\1 is", asking_sentence(question))
     if ASKS_DATE_FIRST.search(question):  # "When did Frontex report the record number of migrants?" wants a date
         return Wanted(DATE, topic=topic_words(question))
     if BY_HOW_MUCH.search(question):  # a change ("30%", "£2 million", "doubled"), not a count of what it names
@@ -303,7 +242,7 @@ def wanted(question: str) -> Wanted:
         return Wanted(PERCENT, topic=topic_words(question))
     measured = HOW_MUCH_OF.search(question)
     if ASKS_MONEY.search(question) and not (measured and measured.group(1) not in NOT_MEASURED):
-        return Wanted(MONEY, topic=topic_words(question), currency=asked_currency(question))
+        return Wanted(MONEY, topic=topic_words(question))
     if ASKS_COUNT.search(question):
         unit = focus_unit(question)
         return counting(question, unit, unit)
@@ -348,8 +287,6 @@ def focus_unit(question: str) -> str | None:
         return None
     words: list[str] = []
     for word in (m.group(1) or m.group(2) or m.group(3)).lower().split():
-        if word in ("or", "and") and words and not plural_noun(" ".join(words)):
-            continue  # "how many smuggling or trafficking networks": the noun comes after the coordination
         if word in STOP:
             break
         words.append(word)
@@ -490,17 +427,6 @@ def figures(span: str) -> list[re.Match[str]]:
     return [m for m in NUMBER.finditer(span) if not YEAR.fullmatch(m.group(0))]
 
 
-NUMBER_WORD = re.compile(rf"\b(?:{NUMBER_WORDS})\b", re.IGNORECASE)
-
-
-def count_numbers(span: str) -> list[re.Match[str]]:
-    """What a count in span is made of: its figures, else its first number word ("three years")."""
-    if numbers := figures(span):
-        return numbers
-    word = NUMBER_WORD.search(span)
-    return [word] if word else []
-
-
 def cuts_a_number(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] begins or ends inside a number of the text ("2" or "500" of "2,500")."""
     lo = max(0, start - 24)
@@ -522,12 +448,8 @@ def fits(want: Wanted, text: str, start: int, end: int) -> bool:
     if want.kind == PERCENT:
         return bool(PERCENT_SIGN.search(text[start : end + 9]))
     if want.kind == MONEY:
-        if not NUMERAL.search(span):
+        if not NUMERAL.search(span) or CONVERSION.search(text[max(0, start - 40) : start]):
             return False
-        if CONVERSION.search(text[max(0, start - 40) : start]) and not (
-            want.currency and in_currency(want, text, start, end)
-        ):
-            return False  # the sum before it in another currency is the article's figure
         if CURRENCY.search(text[max(0, start - 4) : end + 10]):
             return True
         # "the fund of 15 million, financed by ...": a bare million or billion with nothing counted after it.
@@ -536,7 +458,10 @@ def fits(want: Wanted, text: str, start: int, end: int) -> bool:
     # COUNT: a number that is not a share, a sum of money or a year, counting the thing asked about.
     if PERCENT_SIGN.search(text[start : end + 9]) or CURRENCY.search(text[max(0, start - 4) : end + 10]):
         return False
-    return any(counts(want, text, start + m.start(), start + m.end()) for m in count_numbers(span))
+    if numbers := figures(span):
+        return any(counts(want, text, start + m.start(), start + m.end()) for m in numbers)
+    word = re.search(rf"\b(?:{NUMBER_WORDS})\b", span, re.IGNORECASE)
+    return word is not None and counts(want, text, start + word.start(), start + word.end())
 
 
 def names(want: Wanted, text: str, start: int, end: int) -> bool:
@@ -552,8 +477,7 @@ def names(want: Wanted, text: str, start: int, end: int) -> bool:
         return any(NAMED_DATE.fullmatch(m.group(0)) for m in date_words(text, start, end))
     if want.kind == MONEY:
         return bool(CURRENCY.search(text[max(0, start - 4) : end + 10]))
-    span = text[start:end]
-    return any(counts(want, text, start + m.start(), start + m.end(), named=True) for m in count_numbers(span))
+    return any(counts(want, text, start + m.start(), start + m.end(), named=True) for m in figures(text[start:end]))
 
 
 # What a sentence says of a sum when it is money paid, given, spent or owed ("Britain's government has pledged £12
@@ -644,15 +568,9 @@ def value_bounds(want: Wanted, text: str, start: int, end: int) -> tuple[int, in
         if fitting:
             start, end = start + fitting[0].start(), start + fitting[0].end()
     if want.kind == MONEY:  # "£12 million" read as "£12 million (S$24.6 million) over three years to boost ..."
-        sums = [m for m in SUM.finditer(text, start, end) if fits(want, text, m.start(), m.end())]
-        if want.currency and sums and not any(in_currency(want, text, *m.span()) for m in sums):
-            # "£12 million" read for "worth in dollars": the same sum in dollars in brackets after it, if written
-            after = SUM.search(text, sums[0].end(), min(len(text), sums[0].end() + 30))
-            if after and CONVERSION.search(text[max(0, after.start() - 40) : after.start()]):
-                sums.append(after)
-        chosen = next((m for m in sums if in_currency(want, text, *m.span())), sums[0] if sums else None)
-        if chosen:
-            start, end = chosen.span()
+        sums = (m for m in SUM.finditer(text, start, end) if fits(want, text, m.start(), m.end()))
+        if first := next(sums, None):
+            start, end = first.span()
     if SUM_START.match(text, start) and (q := QUALIFIER.search(text[max(0, start - 16) : start])):
         start -= len(q.group(0))
     # A bracket the span opens but does not close is cut off: "10 million euros ($11.2 million" is "10 million euros".

@@ -381,83 +381,15 @@ def test_a_sum_in_another_currency_is_money() -> None:
 
 
 @pytest.mark.parametrize(
-    ("question", "kind", "unit"),
-    [
-        ("How many smuggling or trafficking networks have been dismantled so far in 2015?", COUNT, "networks"),
-        ("How many television and radio channels could the new digital service carry?", COUNT, "channels"),
-        ("How many migrants and refugees are in Calais?", COUNT, "migrants"),  # the first noun, as before
-        ("whats the UK contribution worth in dollars", MONEY, None),  # typed without the apostrophe
-        ("What is Britain's pledge worth?", MONEY, None),
-        ("How much is that in euros?", MONEY, None),
-    ],
+    "question",
+    ["What is the British money for tackling the Calais crisis worth?", "What is Britain's pledge worth?"],
 )
-def test_a_counted_noun_after_a_coordination_and_sums_asked_for_by_their_worth(
-    question: str, kind: str, unit: str | None
-) -> None:
-    want = wanted(question)
-    assert (want.kind, want.unit) == (kind, unit)
-
-
-def test_a_count_written_in_words_names_what_it_counts() -> None:
-    text = "Britain's government has pledged £12 million (S$24.6 million) over three years to boost security."
-    want = wanted("Over how many years is Britain's Calais funding spread?")
-    at = text.index("three")
-    assert fits(want, text, at, at + len("three")) and names(want, text, at, at + len("three years"))
-    assert not names(want, "They met three times.", 9, 14)  # "three times" is no count of years
+def test_asking_what_something_is_worth_asks_for_a_sum(question: str) -> None:
+    assert wanted(question).kind == MONEY
 
 
 def test_a_possessive_is_its_noun_in_the_topic() -> None:
     assert "britain" in wanted("Over how many years is Britain's Calais funding spread?").topic
-
-
-PLEDGES = (
-    "Britain's government has pledged £12 million (S$24.6 million) over three years. Britain will also provide 10"
-    " million euros ($11.2 million) over two years."
-)
-
-
-@pytest.mark.parametrize(
-    ("question", "read", "shown"),
-    [
-        ("whats the UK contribution worth in dollars", "£12 million", "S$24.6 million"),
-        ("What is the pledge worth in dollars?", "£12 million (S$24.6 million) over three", "S$24.6 million"),
-        ("How much will Britain provide in dollars?", "10 million euros", "$11.2 million"),
-        ("How much has Britain pledged?", "£12 million (S$24.6 million) over three", "£12 million"),  # no currency
-        ("How much has Britain pledged in pounds?", "£12 million (S$24.6 million) over three", "£12 million"),
-    ],
-)
-def test_a_sum_asked_for_in_a_currency_is_shown_in_it_where_the_article_gives_it(
-    question: str, read: str, shown: str
-) -> None:
-    want = wanted(question)
-    start = PLEDGES.index(read)
-    lo, hi = value_bounds(want, PLEDGES, start, start + len(read))
-    assert PLEDGES[lo:hi] == shown and fits(want, PLEDGES, lo, hi)
-
-
-def test_a_conversion_is_no_report_of_its_own_unless_its_currency_is_asked_for() -> None:
-    at = PLEDGES.index("$11.2 million")
-    assert not fits(wanted("How much will Britain provide?"), PLEDGES, at, at + len("$11.2 million"))
-    assert fits(wanted("How much will Britain provide in dollars?"), PLEDGES, at, at + len("$11.2 million"))
-    assert wanted("How much did Britain give in euros and in pounds?").currency is None  # two: neither
-
-
-@pytest.mark.parametrize(
-    ("question", "kind"),
-    [
-        ("Pin down the date of the May-Cazeneuve talks for me.", DATE),  # an order for a thing asks what it is
-        ("Can you tell me when the ministers met?", DATE),
-        ("So, could you please give me the date of the meeting?", DATE),
-        ("Tell me how many migrants are in Calais.", COUNT),
-        ("According to the reports, how much is London paying?", MONEY),
-        ("what's the price tag on britain's calais commitment?", MONEY),
-        ("cost of the UK-funded security upgrade at the port of Calais, fences and all?", MONEY),
-        ("Tell-tale signs of a smuggling network?", OTHER),  # a word that begins like a wrapper is no wrapper
-        ("Name the minister who met Theresa May", OTHER),
-    ],
-)
-def test_a_question_wrapped_in_a_request_asks_what_the_question_inside_asks(question: str, kind: str) -> None:
-    assert wanted(question).kind == kind
 
 
 def test_the_sentence_that_asks_decides_and_its_context_does_not() -> None:
@@ -468,16 +400,3 @@ def test_the_sentence_that_asks_decides_and_its_context_does_not() -> None:
     assert (wanted(long).kind, wanted(long).unit, wanted(long).rate) == (COUNT, "migrants", False)
     assert wanted("How many migrants try to get through every night?").rate  # asked in the question itself
     assert wanted("In what year did Rev. Elie Prioleau become the pastor?").kind == DATE  # "Rev." ends no sentence
-    assert wanted("what does britain's calais pledge come to when its converted into dollars").currency == "$"
-    assert wanted("What is the weight of a bushel of coal in pounds?").kind == OTHER  # pounds of weight
-
-
-@pytest.mark.parametrize(
-    ("question", "currency"),
-    [
-        ("How much money is Britain putting towards the Calais crisis, converted to dollars?", "$"),
-        ("What does the UK's contribution to security at the port amount to?", None),
-    ],
-)
-def test_sums_converted_to_a_currency_or_amounting_to_something_are_money(question: str, currency: str | None) -> None:
-    assert (wanted(question).kind, wanted(question).currency) == (MONEY, currency)
