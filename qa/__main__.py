@@ -26,6 +26,9 @@ EXPECTED_ERRORS = (
     FileNotFoundError,
     StoreError,
 )
+DECISION_HELP = (
+    "what is an answer, a guess or not found: '' (auto: the index's, else the shipped one), squad, or a file"
+)
 STORE_HELP = "where the index is searched: faiss (default), milvus, milvus:PATH.db, milvus://HOST:PORT (see README)"
 
 
@@ -52,6 +55,15 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
     from qa.web import serve_arguments
 
     serve_arguments(serve, os.environ)
+    cal = commands.add_parser(
+        "calibrate", help="fit what is an answer, a guess or not found to your questions or votes"
+    )
+    cal.add_argument("folder", type=Path, nargs="?", default=settings.seeds_dir, help="default: the bundled seeds")
+    cal.add_argument("--index", type=Path, help="where its index is (default: as `serve`)")
+    given = cal.add_mutually_exclusive_group(required=True)
+    given.add_argument("--questions", type=Path, help='a JSON list of {"question", "answers"} about the folder')
+    given.add_argument("--feedback", type=Path, help="the chat's votes (feedback.jsonl in the index folder)")
+    cal.add_argument("--target", type=float, default=0.90, help="how often confident answers must be right")
     ev = commands.add_parser("eval", help="quality, citations, retrieval and latency on a question file")
     ev.add_argument("path", type=Path, nargs="?", help="a question file (e.g. ../shared/data/dev_questions.json)")
     ev.add_argument("--feedback", type=Path, help="the chat's votes (feedback.jsonl beside the index) as questions")
@@ -69,8 +81,13 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
     dis.add_argument("path", type=Path, help="e.g. benchmarks/disagreement/questions.json")
     dis.add_argument("--upload", type=Path, action="append", default=[], help="index this article with the seeds")
     dis.add_argument("--json", action="store_true")
-    for sub in (ev, squad, bench, op, dis):
+    news = news_parser(commands)
+    for sub in (ev, squad, bench, op, dis, news):
         add_ablation_flags(sub)
+    for sub in (squad, op):  # SQuAD figures are compared across versions at the SQuAD operating point
+        sub.add_argument("--decision", default="squad", help=DECISION_HELP)
+    for sub in (ev, bench, dis, news):
+        sub.add_argument("--decision", default=settings.decision, help=DECISION_HELP)
     return p
 
 
@@ -87,6 +104,22 @@ def open_parser(commands: Any) -> argparse.ArgumentParser:
     op.add_argument("--work", type=Path, default=Path(".cache") / "eval-open", help="where articles and index go")
     op.add_argument("--sweep", action="store_true", help="also print a threshold sweep")
     return op
+
+
+def news_parser(commands: Any) -> argparse.ArgumentParser:
+    """`eval-news`: the whole system on real saved news pages (benchmarks/news; qa.evaluation.news)."""
+    from qa.evaluation.news import BENCH, SPLITS
+
+    news: argparse.ArgumentParser = commands.add_parser("eval-news", help="real news pages, questions written blind")
+    news.add_argument("--questions", type=Path, default=BENCH / "questions.json")
+    news.add_argument("--split", choices=SPLITS, default="test", help="decide on tune, report test")
+    news.add_argument("--limit", type=int, default=0, help="the first N questions only")
+    news.add_argument("--work", type=Path, default=Path(".cache") / "eval-news", help="where pages and index go")
+    news.add_argument("--json", action="store_true")
+    news.add_argument("-v", "--verbose", action="store_true", help="a row per question")
+    news.add_argument("--offtopic-sample", type=int, default=0, help="also ask N SQuAD v1.1 dev questions (off-topic)")
+    news.add_argument("--fit-decision", type=Path, metavar="FILE", help="fit the decision on --split tune; write it")
+    return news
 
 
 def squad_parser(commands: Any) -> argparse.ArgumentParser:
@@ -138,6 +171,7 @@ def measured_settings(args: argparse.Namespace, settings: Settings) -> Settings:
     """settings with the command's --precision and ablation flags applied."""
     return replace(
         settings,
+        decision=args.decision,
         reader_precision=args.precision or settings.reader_precision,
         spans_per_passage=args.spans_per_passage,
         report_spans_per_passage=max(args.report_spans_per_passage, args.spans_per_passage),
@@ -167,6 +201,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_build(args, settings)
         if args.command == "serve":
             return run_serve(args, settings, p)
+        if args.command == "calibrate":
+            from qa.calibrate import run_calibrate
+
+            return run_calibrate(args, folder_settings(args.folder, args.index, settings))
         if args.command == "bench":
             from qa.evaluation.bench import run_bench
 
@@ -179,6 +217,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from qa.evaluation.open_corpus import run_eval_open
 
             return run_eval_open(args, measured_settings(args, settings))
+        if args.command == "eval-news":
+            from qa.evaluation.news import run_eval_news
+
+            return run_eval_news(args, measured_settings(args, settings))
         if args.command == "eval-disagree":
             from qa.evaluation.disagreement import run_eval_disagree
 
@@ -221,18 +263,23 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def run_serve(args: argparse.Namespace, settings: Settings, p: argparse.ArgumentParser) -> int:
-    """`qa serve DIR`: the chat on any folder; its index in --index, else the settings' for the configured corpus,
+def folder_settings(folder: Path, index: Path | None, settings: Settings) -> Settings:
+    """The settings for a folder of articles: its index in `index`, else the settings' for the configured corpus,
     else a per-user folder named after the corpus (qa.config.index_for)."""
     from qa.config import index_for
+
+    where = folder.resolve()
+    if not where.is_dir():
+        raise ValueError(f"{folder} is not a folder of articles")
+    same = where == settings.seeds_dir.resolve()
+    return replace(settings, seeds_dir=where, index_dir=index or (settings.index_dir if same else index_for(where)))
+
+
+def run_serve(args: argparse.Namespace, settings: Settings, p: argparse.ArgumentParser) -> int:
+    """`qa serve DIR`: the chat on any folder (folder_settings)."""
     from qa.web import serve
 
-    folder = args.folder.resolve()
-    if not folder.is_dir():
-        raise ValueError(f"{args.folder} is not a folder of articles")
-    same = folder == settings.seeds_dir.resolve()
-    index = args.index or (settings.index_dir if same else index_for(folder))
-    serve(args, replace(settings, seeds_dir=folder, index_dir=index), p)
+    serve(args, folder_settings(args.folder, args.index, settings), p)
     return 0
 
 

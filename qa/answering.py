@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa.config import Settings
+from qa.decision import Decision
 from qa.kinds import COUNT, OTHER, wanted
 from qa.reader import Reader
 from qa.selection import choose_answer
@@ -19,10 +20,12 @@ from qa.types import Answer, Passage, Span
 
 @dataclass(frozen=True)
 class AnswerStep:
-    """The reader plus the settings that decide among its spans (spans per passage, the abstention threshold)."""
+    """The reader, the settings that shape what it reads (spans per passage, reports) and the decision that says
+    what of it is an answer, a guess or nothing (qa.decision)."""
 
     reader: Reader
     settings: Settings
+    decision: Decision
 
     def read(self, question: str, passages: Sequence[Passage]) -> list[Span]:
         """Every passage's settings.spans_per_passage best spans (report_spans_per_passage for a count, the rest
@@ -36,13 +39,14 @@ class AnswerStep:
         return sorted(spans, key=lambda s: -s.score)
 
     def confirm(self, question: str, passages: Sequence[Passage], spans: Sequence[Span], answer: Answer) -> Answer:
-        """For a question without a kind of value: read the other articles' passages that contain the answer's
-        words, so that the articles that agree are found and cited. One short second pass, only when some do:
-        reading every other article's passage for such questions found 1 more of 16 differing values on
-        benchmarks/disagreement for ~40% more latency, and a differing name needs the answer threshold anyway."""
-        if answer.text is None or wanted(question).kind != OTHER:
+        """For a question without a kind of value: read the other articles' passages that contain the answer's (or
+        the compared guess's) words, so that the articles that agree are found and cited. One short second pass,
+        only when some do: reading every other article's passage for such questions found 1 more of 16 differing
+        values on benchmarks/disagreement for ~40% more latency, and a differing name needs a high score anyway."""
+        shown = answer.span or answer.guess
+        if shown is None or answer.unconfirmed or wanted(question).kind != OTHER:
             return answer
-        words = normalize_answer(answer.text)
+        words = normalize_answer(shown.text)
         waiting = [p for p in passages if p.for_reports and words and words in normalize_answer(p.text)]
         if not waiting:
             return answer
@@ -56,18 +60,20 @@ class AnswerStep:
         spans: Sequence[Span],
         *,
         min_score: float | None = None,
+        decision: Decision | None = None,
     ) -> Answer:
-        """The answer among already read spans (min_score: the setting's unless given, for a threshold sweep over
-        the same reading)."""
-        threshold = self.settings.min_answer_score if min_score is None else min_score
+        """The answer among already read spans by this step's decision, or by `decision`, its answer line moved to
+        min_score when given (sweeps and fits over the same reading)."""
         return choose_answer(
             question,
             passages,
             spans,
-            threshold,
+            (decision or self.decision).with_answer_at(min_score),
             report_score=self.settings.min_report_score,
             named_report_score=self.settings.min_named_report_score,
             other_report_score=self.settings.min_other_report_score,
+            kindless_report_score=self.settings.min_kindless_report_score,
+            compared_score=self.settings.min_compared_guess_score,
             answer_ranks=self.settings.spans_per_passage,
             unconfirmed_articles=self.settings.unconfirmed_report_articles,
         )

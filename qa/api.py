@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from dataclasses import replace
 
 from qa import loading
 from qa.config import Settings
@@ -35,7 +36,7 @@ def answer(question: str, k: int | None = None) -> Answer:
 
 
 def read(question: str, context: str) -> TextSpan | None:
-    """The shipped reader alone on one context; None when it abstains."""
+    """The shipped reader alone on one context; None unless its best span reaches the decision's answer line."""
     settings = Settings.from_env()
     question = clean_question(question, settings.max_question_chars)
     if not context.strip():
@@ -43,6 +44,10 @@ def read(question: str, context: str) -> TextSpan | None:
     if len(context) > settings.max_context_chars:
         limit = settings.max_context_chars
         raise ValueError(f"the context is too long ({len(context):,} characters; the limit is {limit:,})")
+    decision = loading.decision(settings)
     found = loading.reader(settings).read_texts([question], [context])[0]
-    span = found[0] if found else None
-    return span if span is not None and span.score >= settings.min_answer_score else None
+    if not found:
+        return None
+    span = found[0]
+    confidence = decision.calibration.confidence(span.margin) if decision.calibration else span.score
+    return replace(span, score=confidence) if confidence >= decision.answer_at else None

@@ -46,21 +46,36 @@ class Calibration:
 
 def fit(margins: Sequence[float], right: Sequence[bool], iterations: int = 50) -> tuple[float, float]:
     """(slope, intercept) of the logistic regression of `right` on `margins`, by Newton's method."""
-    x = np.asarray(margins, dtype=np.float64)
-    y = np.asarray(right, dtype=np.float64)
-    if len(x) == 0 or y.min() == y.max():
+    weights = fit_logistic([[m] for m in margins], right, iterations=iterations)
+    return weights[0], weights[1]
+
+
+def fit_logistic(
+    features: Sequence[Sequence[float]],
+    labels: Sequence[bool],
+    *,
+    sample_weights: Sequence[float] | None = None,
+    ridge: float = 1e-9,
+    iterations: int = 50,
+) -> list[float]:
+    """Weights of a logistic regression of labels on features, the intercept last (Newton's method; `ridge`
+    keeps it finite when the classes separate)."""
+    x = np.asarray(features, dtype=np.float64)
+    y = np.asarray(labels, dtype=np.float64)
+    if len(y) == 0 or y.min() == y.max():
         raise ValueError("calibration needs both right and wrong examples")
-    design = np.stack([x, np.ones_like(x)], axis=1)
-    w = np.zeros(2)
+    s = np.ones_like(y) if sample_weights is None else np.asarray(sample_weights, dtype=np.float64)
+    design = np.hstack([x.reshape(len(y), -1), np.ones((len(y), 1))])
+    w = np.zeros(design.shape[1])
     for _ in range(iterations):
         p = 1.0 / (1.0 + np.exp(-np.clip(design @ w, -60, 60)))
-        gradient = design.T @ (y - p)
-        hessian = (design * (p * (1 - p))[:, None]).T @ design + 1e-9 * np.eye(2)
+        gradient = design.T @ (s * (y - p)) - ridge * w
+        hessian = (design * (s * p * (1 - p))[:, None]).T @ design + ridge * np.eye(len(w))
         step = np.linalg.solve(hessian, gradient)
         w += step
         if np.abs(step).max() < 1e-10:
             break
-    return float(w[0]), float(w[1])
+    return [float(v) for v in w]
 
 
 def expected_calibration_error(confidences: Sequence[float], right: Sequence[bool], bins: int = 10) -> float:

@@ -58,7 +58,10 @@ class Settings:
     chunk_words: int = 120
     overlap_words: int = 30
     top_k: int = 5
-    min_answer_score: float = 0.3  # on the calibrated confidence; chosen on held-out articles (models/reader card)
+    # What is an answer, a guess or "not found" (qa.decision): "" the index folder's decision.json (`qa calibrate`),
+    # else the reader's shipped one (fitted on the real-news tune half); "squad" the SQuAD operating point; or a path.
+    decision: str = ""
+    min_answer_score: float | None = None  # overrides the decision's answer line (a calibrated confidence) when set
     max_answer_tokens: int = 30
     max_question_chars: int = 1000
     max_context_chars: int = 200_000  # qa.read's limit: about 100 reader windows, a few seconds on two cores
@@ -78,7 +81,7 @@ class Settings:
     # read a mistyped question word as the retrieved passages' word it is one edit from (qa.spelling): "migrents"
     respell: bool = True
     # Another article's value is shown beside the answer (agreeing or differing) from this calibrated confidence
-    # when it is of the kind the question asks for (qa.kinds); without a kind, from min_answer_score.
+    # when it is of the kind the question asks for (qa.kinds); without a kind, from min_kindless_report_score.
     min_report_score: float = 0.15
     # ... and from this one when its form names the kind ("3000 migrants" for a count of migrants, a sum with its
     # currency, a date with a month or weekday: qa.kinds.names), the form being evidence the score lacks. Chosen on
@@ -90,8 +93,15 @@ class Settings:
     # ones ("James Brokenshire" for "Name the French interior minister", "Berlin" for a country) for one right and
     # two that agree ("BBC Radio 5 Live" for "BBC": qa.selection.same_answer), on benchmarks/disagreement's fifteen
     # sets; sixteenth.json, written before: unexpected values 8 -> 5, none lost (nineteenth.json, written later: one
-    # lost, 5 -> 3). An agreeing one needs only min_answer_score: its text is the answer's.
+    # lost, 5 -> 3). An agreeing one needs only min_kindless_report_score: its text is the answer's.
     min_other_report_score: float = 0.5
+    # ... and an agreeing one from this: the SQuAD answer line (qa.decision.SQUAD_ANSWER_AT), on which these bars
+    # were chosen (the reader scores spans by the model's own SQuAD calibration).
+    min_kindless_report_score: float = 0.3
+    # A guess the reader scores at least this (its own SQuAD-calibrated score: the SQuAD answer line) is compared with
+    # the other articles' reports as an answer is ("Reports differ", "N articles agree"); after a weaker one they are
+    # shown uncompared (unconfirmed_report_articles). This keeps what the disagreement sets were built on.
+    min_compared_guess_score: float = 0.3
     # When no span is strong enough to answer but at least this many articles report a value of the kind asked for
     # (by the report bars above), those reports are shown as they are, none as the answer (Answer.unconfirmed); 0
     # never. One article's low-scored figure is the reader's doubt (qa.selection.unconfirmed_reports); several
@@ -136,7 +146,7 @@ class Settings:
         return cls(**values)
 
 
-PARSE = {"Path": Path, "int": int, "float": float, "str": str}
+PARSE = {"Path": Path, "int": int, "float": float, "float | None": float, "str": str}
 # Deployment settings and their environment variables; nothing else is read from the environment.
 ENVIRONMENT = {
     "seeds_dir": "QA_SEEDS_DIR",
@@ -151,6 +161,7 @@ ENVIRONMENT = {
     "threads": "QA_THREADS",
     "top_k": "QA_TOP_K",
     "min_answer_score": "QA_MIN_ANSWER_SCORE",
+    "decision": "QA_DECISION",
     "unconfirmed_report_articles": "QA_UNCONFIRMED_REPORT_ARTICLES",
     "max_question_chars": "QA_MAX_QUESTION_CHARS",
 }

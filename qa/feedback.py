@@ -1,8 +1,10 @@
 """Thumbs up/down on answers, kept as JSON lines beside the index so they can become labelled questions.
 
-One line a vote: {"time", "vote": "up"|"down", "question", "answer", "article_id", "start", "end", "score"}; the
+One line a vote: {"time", "vote": "up"|"down", "question", "answer", "article_id", "start", "end", "score",
+"status", "margin"}; "answer" is what was shown (the answer, or the best guess when "status" is "guess"), the
 offsets are into the article file, as everywhere. `python -m qa eval --feedback FILE` reads them back: an upvoted
-answer is a question with a known answer, a downvoted one an answer the system should stop giving.
+answer is a question with a known answer, a downvoted one an answer the system should stop giving; `qa calibrate
+--feedback FILE` refits the confidence and the answer line from the votes on shown spans (qa.calibrate).
 """
 
 from __future__ import annotations
@@ -31,18 +33,23 @@ class Vote:
     start: int | None
     end: int | None
     score: float
+    status: str = "answer"  # answer | guess | not_found (qa.decision); votes from before 0.12.0 have none
+    margin: float | None = None  # the shown span's margin (what the calibration maps); None when nothing was shown
 
     @classmethod
     def of(cls, answer: Answer, liked: bool) -> Vote:
+        shown = answer.span or answer.guess
         return cls(
             time=datetime.now(UTC).isoformat(timespec="seconds"),
             vote="up" if liked else "down",
             question=answer.question[:MAX_FIELD_CHARS],
-            answer=answer.text[:MAX_FIELD_CHARS] if answer.text else None,
-            article_id=answer.article_id,
-            start=answer.start,
-            end=answer.end,
+            answer=" ".join(shown.text.split())[:MAX_FIELD_CHARS] if shown else None,
+            article_id=shown.article_id if shown else None,
+            start=shown.article_start if shown else None,
+            end=shown.article_end if shown else None,
             score=answer.score,
+            status=answer.status,
+            margin=shown.margin if shown else None,
         )
 
 

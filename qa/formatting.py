@@ -82,7 +82,13 @@ def report_line(answer: Answer, span: Span, markdown: bool, *, value: bool = Tru
     facts = escape(", ".join(x for x in (span.outlet, span.date or "undated") if x), markdown)
     title = escape(span.title, markdown)
     title = f"*{title}*" if markdown else f"“{title}”"
-    quote = "" if span is answer.span else " " + words_around(span, markdown)
+    own = answer.span or answer.guess  # quoted above already
+    same = own is not None and (own.passage.chunk.id, own.start, own.end) == (
+        span.passage.chunk.id,
+        span.start,
+        span.end,
+    )
+    quote = "" if same else " " + words_around(span, markdown)
     return f"- {shown}{facts}: {title} [{citation_number(answer, span)}]{quote}"
 
 
@@ -116,37 +122,66 @@ def report_lines(answer: Answer, markdown: bool) -> list[str]:
         else:
             head = bold(f"What {n} articles report (not confirmed: none is a confident answer):")
         return ["", head, *(report_line(answer, s, markdown) for s in answer.alternatives)]
-    if answer.span is None or not (answer.alternatives or answer.agreeing):
+    chosen = answer.span or answer.guess
+    if chosen is None or not (answer.alternatives or answer.agreeing):
         return []
     if answer.alternatives:
         n = 1 + len(answer.alternatives) + len(answer.agreeing)
-        spans = [answer.span, *answer.agreeing, *answer.alternatives]
+        spans = [chosen, *answer.agreeing, *answer.alternatives]
         return ["", bold(f"Reports differ ({n} articles):"), *(report_line(answer, s, markdown) for s in spans)]
-    spans = [answer.span, *answer.agreeing]
+    spans = [chosen, *answer.agreeing]
     head = bold(f"{len(spans)} articles agree:")
     return ["", head, *(report_line(answer, s, markdown, value=False) for s in spans)]
 
 
-def format_answer(answer: Answer, *, markdown: bool = True) -> str:
-    """Answer first: the answer, its confidence in words and its citation, then the answer in its sentence, then
-    every other article's report (qa.selection.reports), then the numbered sources (collapsed in the chat, so that
-    the answer and the reports stay in view)."""
-    lines: list[str] = []
-    if answer.unconfirmed:
-        lines.append("I could not find a confident answer to that in the articles; what they report is below.")
-    elif answer.span is None:
-        lines.append("I could not find an answer to that in the articles. The closest passages are below.")
-    else:
-        text = escape(answer.text or "", markdown)
+def source_words(span: Span, markdown: bool) -> str:
+    """Whose the span is, in a few words: its outlet (else its title) and date ("Reuters, 2015-08-03")."""
+    who = span.outlet or span.title
+    return escape(", ".join(x for x in (who, span.date) if x), markdown)
+
+
+NOT_FOUND = "I could not find anything about that in the articles."
+
+
+def lead_lines(answer: Answer, markdown: bool) -> list[str]:
+    """The reply's first lines: the answer, a best guess labelled as one, or "not found" (qa.decision)."""
+    bold = (lambda t: f"**{t}**") if markdown else (lambda t: t)
+    quote = "> " if markdown else "  "
+    if answer.span is not None:
         n = citation_number(answer, answer.span)
-        lines.append(f"{'**' + text + '**' if markdown else text} [{n}] — confidence {confidence_words(answer.score)}")
-        lines.append(f"{'> ' if markdown else '  '}{words_around(answer.span, markdown)}")
+        text = escape(answer.text or "", markdown)
+        head = (
+            f"{bold(text)} — {source_words(answer.span, markdown)} [{n}] — confidence {confidence_words(answer.score)}"
+        )
+        return [head, f"{quote}{words_around(answer.span, markdown)}"]
+    if answer.guess is not None:
+        g = answer.guess
+        label = "Best guess, not confirmed" if markdown else "BEST GUESS, not confirmed"
+        text = escape(" ".join(g.text.split()), markdown)
+        head = (
+            f"{'_' + label + '_' if markdown else label} (confidence {confidence_words(answer.score)}): {bold(text)} — "
+            f"{source_words(g, markdown)} [{citation_number(answer, g)}]"
+        )
+        return [
+            "I found no confident answer in the articles. This is the reader's best guess; check it in its source.",
+            "",
+            head,
+            f"{quote}{words_around(g, markdown)}",
+        ]
+    return [f"{NOT_FOUND} The closest passages are below."]
+
+
+def format_answer(answer: Answer, *, markdown: bool = True) -> str:
+    """Answer first: the answer (or a labelled best guess, or "not found"), its source and confidence, then the
+    answer in its sentence, then every other article's report (qa.selection.reports), then the numbered sources
+    (collapsed in the chat, so that the answer and the reports stay in view)."""
+    lines = lead_lines(answer, markdown)
     lines += report_lines(answer, markdown)
     if answer.asked is not None:  # a mistyped word was read as the articles' word (qa.spelling)
         lines += ["", f"{'_' if markdown else ''}Read as: {escape(answer.question, markdown)}{'_' if markdown else ''}"]
     sources = []
     for n, passage in enumerate(answer.sources, 1):
-        reports = (answer.span, *answer.agreeing, *answer.alternatives)
+        reports = (answer.span or answer.guess, *answer.agreeing, *answer.alternatives)
         spans = [s for s in reports if s and s.passage.chunk.id == passage.chunk.id]
         highlight = (spans[0].start, spans[0].end) if spans else None
         line = f"{n}. {describe(passage, markdown, spans[0].article_start if spans else None)}"

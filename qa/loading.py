@@ -13,6 +13,7 @@ from pathlib import Path
 
 from qa import build
 from qa.config import Settings
+from qa.decision import Decision, resolve
 from qa.embedding import Encoder, SentenceTransformerEncoder, encoder_name, resolve_model_path
 from qa.index import Manifest
 from qa.onnx_encoder import OnnxInt8Encoder
@@ -45,20 +46,20 @@ def encoder(settings: Settings) -> Encoder:
 def cached_reader(model_dir: Path, max_answer_tokens: int, threads: int, precision: str) -> TransformersReader:
     """One reader per process, model folder and precision (shared by the default QA and qa.read)."""
     return TransformersReader(
-        Path(model_dir),
-        max_answer_tokens=max_answer_tokens,
-        threads=threads,
-        precision=precision,
+        Path(model_dir), max_answer_tokens=max_answer_tokens, threads=threads, precision=precision
     )
+
+
+def decision(settings: Settings) -> Decision:
+    """The deployment's decision (qa.decision.resolve), its answer line moved by QA_MIN_ANSWER_SCORE when set."""
+    found, where = resolve(settings.decision, settings.index_dir, settings.reader_model)
+    logger.info("decision from %s (%s)", where, found.fitted_on or "no description")
+    return found.with_answer_at(settings.min_answer_score)
 
 
 def reader(settings: Settings) -> TransformersReader:
-    return cached_reader(
-        settings.reader_model,
-        settings.max_answer_tokens,
-        settings.threads,
-        settings.reader_precision,
-    )
+    """The reader, scoring spans by the model's own calibration (the decision judges the answer: qa.decision)."""
+    return cached_reader(settings.reader_model, settings.max_answer_tokens, settings.threads, settings.reader_precision)
 
 
 def target(settings: Settings) -> StoreTarget:

@@ -10,6 +10,7 @@ from typing import Any
 from qa import loading
 from qa.answering import AnswerStep
 from qa.config import Settings
+from qa.decision import Decision
 from qa.followup import contextualise
 from qa.index import Manifest
 from qa.kinds import wanted
@@ -43,21 +44,24 @@ def clean_question(question: str, max_chars: int = Settings.max_question_chars) 
 class QA:
     """Retrieve passages, read them, and answer with cited sources; every setting comes from `settings`."""
 
-    def __init__(self, retriever: Retriever, reader: Reader, settings: Settings | None = None) -> None:
+    def __init__(
+        self, retriever: Retriever, reader: Reader, settings: Settings | None = None, decision: Decision | None = None
+    ) -> None:
         self.retriever = retriever
         self.reader = reader
         self.settings = settings or Settings()
+        self.decision = decision or loading.decision(self.settings)  # what is an answer, a guess or nothing
 
     @classmethod
     def load(cls, settings: Settings | None = None) -> QA:
         """Index plus both models (slow: seconds). Raises MissingIndexError/IncompatibleIndexError with the fix."""
         settings = settings or Settings.from_env()
-        return cls(loading.retriever(settings), loading.reader(settings), settings)
+        return cls(loading.retriever(settings), loading.reader(settings), settings, loading.decision(settings))
 
     @property
     def step(self) -> AnswerStep:
-        """The answer step over this QA's reader and settings (derived, so it never disagrees with them)."""
-        return AnswerStep(self.reader, self.settings)
+        """The answer step over this QA's reader, settings and decision (derived, so it never disagrees with them)."""
+        return AnswerStep(self.reader, self.settings, self.decision)
 
     @property
     def manifest(self) -> Manifest:

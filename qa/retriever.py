@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from qa.dates import metadata_bonus, strip_metadata
@@ -71,10 +73,12 @@ class Retriever:
 
     def rank(self, question: str, vector: np.ndarray, k: int) -> list[Passage]:
         if not self.hybrid:
-            return self.passages(self.store.dense(vector, k))
+            dense = self.store.dense(vector, k)
+            return self.passages(dense, dict(dense))
         n = max(k, self.candidates)
-        fused = self.fused(question, vector, n)
-        passages = self.passages(fused)
+        dense = self.store.dense(vector, n)
+        fused = fuse([[vid for vid, _ in dense], self.sparse(question, n)], n)
+        passages = self.passages(fused, dict(dense))
         if not any(metadata_bonus(question, p.chunk) for p in passages):
             return passages[:k]
         # The question names an article by date or outlet: those words choose the article (the bonus below);
@@ -84,13 +88,15 @@ class Retriever:
             # A deeper list, so that every chunk of a named article gets a content score, not just the top n.
             deep = max(n, CONTENT_DEPTH)
             by_content = dict(self.fused(content, self.embed(content), deep))
-            passages = [Passage(p.chunk, by_content.get(vid, 0.0)) for p, (vid, _) in zip(passages, fused, strict=True)]
+            passages = [replace(p, score=by_content.get(vid, 0.0)) for p, (vid, _) in zip(passages, fused, strict=True)]
         return rerank_by_metadata(question, passages, k)
 
-    def passages(self, scored: list[tuple[int, float]]) -> list[Passage]:
-        """(vector id, score) pairs as passages, in the same order."""
+    def passages(self, scored: list[tuple[int, float]], similarity: dict[int, float]) -> list[Passage]:
+        """(vector id, score) pairs as passages, in the same order, with their dense similarity where known."""
         chunks = self.store.chunks([vid for vid, _ in scored])
-        return [Passage(chunk, score) for chunk, (_, score) in zip(chunks, scored, strict=True)]
+        return [
+            Passage(chunk, score, similarity.get(vid, 0.0)) for chunk, (vid, score) in zip(chunks, scored, strict=True)
+        ]
 
     def fused(self, query: str, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
         """Dense and BM25 rankings of the query fused: (vector id, score) best first."""
@@ -102,5 +108,5 @@ def rerank_by_metadata(question: str, passages: list[Passage], k: int) -> list[P
     bonuses = [metadata_bonus(question, p.chunk) for p in passages]
     if not any(bonuses):
         return passages[:k]
-    scored = [Passage(p.chunk, (p.score + b) / 2) for p, b in zip(passages, bonuses, strict=True)]
+    scored = [replace(p, score=(p.score + b) / 2) for p, b in zip(passages, bonuses, strict=True)]
     return sorted(scored, key=lambda p: -p.score)[:k]

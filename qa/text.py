@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import re
 import string
 
@@ -16,6 +17,19 @@ def normalize_answer(text: str) -> str:
     text = "".join(ch for ch in text.lower() if ch not in PUNCTUATION)
     text = re.sub(r"\b(a|an|the)\b", " ", text)
     return " ".join(text.split())
+
+
+def f1_score(prediction: str, gold: str) -> float:
+    """SQuAD's token F1 of a prediction against one gold answer (both normalised)."""
+    pred, ref = normalize_answer(prediction).split(), normalize_answer(gold).split()
+    if not pred or not ref:  # v2.0 rule: both empty is a match, one empty is not
+        return float(pred == ref)
+    common = collections.Counter(pred) & collections.Counter(ref)
+    same = sum(common.values())
+    if same == 0:
+        return 0.0
+    precision, recall = same / len(pred), same / len(ref)
+    return 2 * precision * recall / (precision + recall)
 
 
 # A number as news prints it: "3000", "3,000", "3 000", "3.5", "2,500"; never part of a word or a date like 2015-08.

@@ -53,6 +53,9 @@ class Passage:
 
     chunk: Chunk
     score: float  # retrieval score; higher is better
+    # cosine similarity of the question's and the chunk's embeddings (0 when only BM25 found it): how near the
+    # question is to what was read, whatever the corpus (qa.decision's evidence for "not found")
+    similarity: float = 0.0
     for_reports: bool = False  # read only for other articles' reports, not a source of the answer (qa.reading)
 
     @property
@@ -152,22 +155,28 @@ class Answer:
     sources: tuple[Passage, ...]
     span: Span | None = None  # None when the system abstains
     # Other articles' reports: each its article's best span of the kind asked for, scored at least
-    # Settings.min_report_score. alternatives differ from the answer (newest article first), agreeing give it too.
-    # Without an answer, alternatives are the unconfirmed reports (Answer.unconfirmed).
+    # Settings.min_report_score. alternatives differ from the answer or the guess (newest article first), agreeing
+    # give it too. After a weak guess, alternatives are every article's report, none compared (unconfirmed).
     alternatives: tuple[Span, ...] = field(default=())
     agreeing: tuple[Span, ...] = field(default=())
     # the question as typed, when a mistyped word of it was read as another (qa.spelling); `question` is as read
     asked: str | None = None
+    # Not confident, but the articles speak to the question: the reader's best span, shown labelled as a guess and
+    # never as the answer (status "guess"). None when there is an answer, or nothing was found.
+    guess: Span | None = None
+    # alternatives are every article's report of the kind asked for, compared with no answer or guess
+    # (qa.selection.unconfirmed_reports)
+    unconfirmed: bool = False
+
+    @property
+    def status(self) -> str:
+        """ "answer" (confident: span, text), "guess" (guess: a span the system is not sure of) or "not_found"."""
+        return "answer" if self.span is not None else "guess" if self.guess is not None else "not_found"
 
     @property
     def reports_differ(self) -> bool:
-        return self.span is not None and bool(self.alternatives)
-
-    @property
-    def unconfirmed(self) -> bool:
-        """Abstained, but articles report a value of the kind asked for: alternatives are those reports, none of
-        them the answer (qa.selection.unconfirmed_reports)."""
-        return self.span is None and bool(self.alternatives)
+        """Other articles report values that differ from the answer's, or the guess's."""
+        return (self.span or self.guess) is not None and bool(self.alternatives) and not self.unconfirmed
 
     @property
     def text(self) -> str | None:

@@ -25,11 +25,11 @@ from qa.uploads import UploadError, save_upload
 
 logger = logging.getLogger(__name__)
 
-EXAMPLES = [  # each answers on the bundled seeds (tests/e2e/test_models.py), two of them with every article's figure
+EXAMPLES = [  # each answered confidently on the seeds (tests/e2e/test_models.py), two with every article's figure
     "Who is France's interior minister?",
     "How many migrants are camped in and around Calais?",
     "How much money is Britain providing?",
-    "Who reported the Reuters story from Paris on Cazeneuve's call for more British help?",
+    "Who is the mayor of Calais?",
 ]
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 7860
 
@@ -71,7 +71,9 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     return {
         "question": answer.question,
         "asked": answer.asked,  # the question as typed, when a mistyped word was read as another (else null)
-        "answer": answer.text,
+        "status": answer.status,  # answer (confident) | guess (not confirmed: see "guess") | not_found
+        "answer": answer.text,  # the confident answer, else null
+        "guess": report_json(answer.guess) if answer.guess else None,
         "score": answer.score,
         "article_id": answer.article_id,
         "start": answer.start,

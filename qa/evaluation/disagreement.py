@@ -80,7 +80,7 @@ def wrong_kind(kind: str, text: str) -> bool:
 
 
 def shown_reports(answer: Answer) -> list[Span]:
-    return [s for s in (answer.span, *answer.alternatives, *answer.agreeing) if s is not None]
+    return [s for s in (answer.span or answer.guess, *answer.alternatives, *answer.agreeing) if s is not None]
 
 
 def judge(case: Case, answer: Answer) -> dict[str, Any]:

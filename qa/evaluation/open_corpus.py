@@ -121,8 +121,12 @@ def open_figures(reads: list[Read], step: Any, threshold: float) -> dict[str, fl
 
 def run_eval_open(args: argparse.Namespace, settings: Settings) -> int:
     reads, step = read_open_corpus(args.path, args.split, args.sample, args.work, settings, args.limit)
-    print(f"{args.path.name}, split {args.split}: {len(reads)} questions; threshold {settings.min_answer_score}")
-    for key, value in open_figures(reads, step, settings.min_answer_score).items():
+    threshold = step.decision.answer_at
+    print(
+        f"{args.path.name}, split {args.split}: {len(reads)} questions; decision {settings.decision or 'auto'}, "
+        f"answer line {threshold}"
+    )
+    for key, value in open_figures(reads, step, threshold).items():
         print(f"{key:>22}: {int(value)}" if key == "questions" else f"{key:>22}: {value:.3f}")
     if args.sweep:
         print("\nthreshold sweep:")

@@ -33,6 +33,8 @@ class Row:
     score: float
     em: float
     f1: float
+    status: str  # answer | guess | not_found (qa.decision)
+    shown_f1: float  # of what is shown: the answer, else the best guess
     cited: str | None
     citation_ok: bool | None
     rank: int | None  # 1-based rank of the first passage from a gold article
@@ -53,11 +55,14 @@ def evaluate_item(qa: QA, item: Item, k: int) -> Row:
     seconds = time.perf_counter() - began
     ranks = [n for n, p in enumerate(answer.sources, 1) if p.article_id in item.articles]
     predicted = answer.text
+    shown = answer.span or answer.guess
     if item.answers:
         em = max(exact_match(predicted or "", a) for a in item.answers)
         f1 = max(f1_score(predicted or "", a) for a in item.answers)
+        shown_f1 = max(f1_score(shown.text if shown else "", a) for a in item.answers)
     else:
         em = f1 = float(predicted is None)
+        shown_f1 = float(shown is None)
     citation_ok = (answer.article_id in item.articles) if (item.answers and predicted is not None) else None
     return Row(
         item.id,
@@ -66,6 +71,8 @@ def evaluate_item(qa: QA, item: Item, k: int) -> Row:
         answer.score,
         em,
         f1,
+        answer.status,
+        shown_f1,
         answer.article_id,
         citation_ok,
         ranks[0] if ranks else None,
@@ -84,6 +91,12 @@ def summarise(items: list[Item], rows: list[Row]) -> dict[str, Any]:
         "answerable": len(answerable),
         "exact_match": 100 * sum(r.em for r in answerable) / n,
         "f1": 100 * sum(r.f1 for r in answerable) / n,
+        # the answer, else the labelled best guess: what a user is shown
+        "shown_f1": 100 * sum(r.shown_f1 for r in answerable) / n,
+        "answered": sum(r.status == "answer" for r in answerable),
+        "guessed": sum(r.status == "guess" for r in answerable),
+        "not_found": sum(r.status == "not_found" for r in answerable),
+        "unanswerable_confident": sum(r.status == "answer" for r in unanswerable),
         "abstention_accuracy": sum(r.predicted is None for r in unanswerable) / max(len(unanswerable), 1),
         "unanswerable": len(unanswerable),
         "false_abstentions": sum(r.predicted is None for r in answerable),
@@ -142,7 +155,8 @@ def run_eval(args: argparse.Namespace, qa: QA) -> int:
         for r in rows:
             shown = "—" if r.predicted is None else r.predicted
             print(
-                f"{r.id:>5} em={r.em:.0f} f1={r.f1:.2f} rank={r.rank} cite={r.citation_ok} "
+                f"{r.id:>5} {r.status:9} em={r.em:.0f} f1={r.f1:.2f} shown={r.shown_f1:.2f} rank={r.rank} "
+                f"cite={r.citation_ok} "
                 f"{r.seconds * 1000:6.0f}ms  {shown[:40]!s:40}  {r.question[:60]}"
             )
     for key, value in summary.items():

@@ -161,7 +161,9 @@ def run_eval_squad(args: argparse.Namespace, settings: Settings) -> int:
     if args.fit_calibration:
         fit_calibration(questions, found, args.fit_calibration, args)
         return 0
-    threshold = args.threshold if args.threshold is not None else settings.min_answer_score
+    from qa.loading import decision
+
+    threshold = args.threshold if args.threshold is not None else decision(settings).answer_at
     print(f"{args.path.name}{f', split {args.split}' if args.split else ''}: threshold {threshold}")
     result = score(questions, with_threshold(found, threshold))
     always = score(questions, with_threshold(found, None))

@@ -20,13 +20,26 @@ def client(server: str):  # type: ignore[no-untyped-def]
 
 
 def test_ask_endpoint_answers_with_citations(client) -> None:  # type: ignore[no-untyped-def]
+    result = client.predict("Who is the mayor of Calais?", api_name="/ask")
+    assert (result["status"], result["answer"], result["guess"]) == ("answer", "Natacha Bouchart", None)
+    assert result["article_id"] == "003_bd1ad776a86b5c50.txt"
+    assert len([s for s in result["sources"] if not s["for_reports"]]) == 5
+    assert result["markdown"].startswith("**Natacha Bouchart** — ITV")
+
+
+def test_ask_endpoint_labels_a_guess_and_says_when_nothing_is_found(client) -> None:  # type: ignore[no-untyped-def]
+    """Below the answer line the span comes as "guess", never as "answer"; off the articles' topics, nothing."""
     result = client.predict(
         "Who reported the Reuters story from Paris on Cazeneuve's call for more British help?", api_name="/ask"
     )
-    assert result["answer"] == "James Regan"
-    assert result["article_id"] == "000_c41d2c88b869987b.txt"
-    assert len([s for s in result["sources"] if not s["for_reports"]]) == 5
-    assert result["markdown"].startswith("**James Regan**")
+    assert (result["status"], result["answer"], result["article_id"]) == ("guess", None, None)
+    guess = result["guess"]
+    assert (guess["text"], guess["article_id"]) == ("James Regan", "000_c41d2c88b869987b.txt")
+    assert 0 < guess["start"] < guess["end"] and guess["score"] == result["score"]
+    assert "Best guess, not confirmed" in result["markdown"]
+    off = client.predict("What is the capital of Australia?", api_name="/ask")
+    assert (off["status"], off["answer"], off["guess"]) == ("not_found", None, None)
+    assert off["markdown"].startswith("I could not find anything about that in the articles.")
 
 
 def test_retrieve_endpoint(client) -> None:  # type: ignore[no-untyped-def]
@@ -38,7 +51,7 @@ def test_retrieve_endpoint(client) -> None:  # type: ignore[no-untyped-def]
 def test_chat_endpoint_and_empty_question(client) -> None:  # type: ignore[no-untyped-def]
     reply = client.predict("Who is France's interior minister?", api_name="/chat")
     answer_line = reply.splitlines()[0]  # the sources below name him too, even when the system abstains
-    assert answer_line.startswith("**Bernard Cazeneuve**") and "confidence" in answer_line, answer_line
+    assert answer_line.startswith("**Bernard Cazeneuve** — ") and "confidence" in answer_line, answer_line
     assert "<details><summary><strong>Sources</strong> (" in reply  # the sources, collapsed below the answer
     assert "Please type a question" in client.predict("   ", api_name="/chat")
 

@@ -101,11 +101,30 @@ def open_sources(bot) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_question_shows_bold_answer_and_highlighted_source(page) -> None:  # type: ignore[no-untyped-def]
-    bot = ask(page, "Who reported the Reuters story from Paris on Cazeneuve's call for more British help?")
-    assert bot.locator("strong", has_text="James Regan").count() >= 2  # the answer, and inside its source
-    assert "000_c41d2c88b869987b.txt" not in bot.inner_text()  # the sources start collapsed
+    bot = ask(page, "Who is the mayor of Calais?")
+    assert bot.locator("strong", has_text="Natacha Bouchart").count() >= 2  # the answer, and inside its source
+    lead = str(bot.inner_text()).splitlines()[0]
+    assert lead.startswith("Natacha Bouchart — ITV News") and "confidence high" in lead, lead
+    assert "003_bd1ad776a86b5c50.txt" not in bot.inner_text()  # the sources start collapsed
     text = open_sources(bot)
-    assert "000_c41d2c88b869987b.txt" in text and "Reuters" in text and "confidence" in text
+    assert "003_bd1ad776a86b5c50.txt" in text and "ITV News" in text
+
+
+def test_a_guess_is_shown_as_a_guess_and_nothing_found_as_nothing(page) -> None:  # type: ignore[no-untyped-def]
+    """Under the answer line the reader's best span is shown labelled as a guess, in italics before it, never as
+    the answer; a question the articles do not speak to shows no span at all."""
+    bot = ask(page, "Who reported the Reuters story from Paris on Cazeneuve's call for more British help?")
+    text = str(bot.inner_text())
+    assert text.startswith("I found no confident answer in the articles."), text
+    label = bot.locator("em", has_text="Best guess, not confirmed")
+    assert label.count() == 1 and "James Regan" in label.locator("xpath=..").inner_text()
+    assert bot.locator("strong", has_text="James Regan").count() >= 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    bot.screenshot(path=str(ARTIFACTS / "guess.png"))
+    off = ask(page, "What is the capital of Australia?")
+    said = str(off.inner_text())
+    assert said.startswith("I could not find anything about that in the articles."), said
+    assert "Best guess" not in said and off.locator("p strong").count() == 0
 
 
 def test_the_answer_is_in_view_after_a_question_at_1280_by_800(browser, server: str) -> None:  # type: ignore[no-untyped-def]
@@ -171,7 +190,7 @@ def test_an_abstentions_reports_are_shown_as_not_confirmed(page) -> None:  # typ
     """No answer is confident enough, but two articles give a count of networks: the reply says so and lists them."""
     bot = ask(page, "How many illegal immigration networks have been dismantled?")
     text = str(bot.inner_text())
-    assert "could not find a confident answer" in text, text
+    assert "no confident answer" in text, text
     block = text.split("not confirmed", 1)[1].split("Sources", 1)[0]
     assert "19 — FRANCE 24, 2015-08-20" in block and "17 — Reuters, 2015-08-03" in block, block
     assert "Reports differ" not in text

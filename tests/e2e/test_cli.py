@@ -31,10 +31,13 @@ def test_build_check_and_rebuild(seeds_copy: Path, tmp_path: Path, capsys: pytes
 
 def test_ask_and_search(real_settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     index = str(real_settings.index_dir)
-    assert main(["ask", REGAN, "--index", index]) == 0
+    assert main(["ask", "Who is the mayor of Calais?", "--index", index]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("James Regan [")
-    assert "000_c41d2c88b869987b.txt" in out
+    assert out.startswith("Natacha Bouchart — ITV News")
+    assert "003_bd1ad776a86b5c50.txt" in out
+    assert main(["ask", REGAN, "--index", index]) == 0  # under the answer line: a labelled guess
+    out = capsys.readouterr().out
+    assert "BEST GUESS, not confirmed" in out and "James Regan" in out and "000_c41d2c88b869987b.txt" in out
     assert main(["search", "Calais mayor Natacha Bouchart", "-k", "3", "--index", index]) == 0
     lines = [ln for ln in capsys.readouterr().out.splitlines() if ln[:2] in ("1.", "2.", "3.")]
     assert len(lines) == 3
@@ -79,5 +82,5 @@ def test_ask_prints_the_answer_and_no_library_chatter(real_settings: Settings) -
         text=True,
         timeout=300,
     )
-    assert done.returncode == 0 and done.stdout.startswith("Natacha Bouchart [")
+    assert done.returncode == 0 and done.stdout.startswith("Natacha Bouchart — ")
     assert "DEBUG" not in done.stdout + done.stderr and "INFO" not in done.stderr, done.stderr

@@ -27,7 +27,7 @@ from tests.conftest import ROOT, SEEDS, SHARED, start_app
 pytestmark = pytest.mark.slow
 DEV = SHARED / "data" / "dev_questions.json"
 KILLS = 8
-QUESTION = "Who reported the Reuters story from Paris on Cazeneuve's call for more British help?"
+QUESTION = "Who is the mayor of Calais?"
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def test_the_cli_builds_asks_and_refuses_another_model(
     assert main(["build", "--check", "--seeds", str(seeds_copy), "--out", str(tmp_path), "--store", store]) == 0
     assert "is up to date" in capsys.readouterr().out
     assert main(["ask", QUESTION, "--index", str(tmp_path), "--store", store]) == 0
-    assert capsys.readouterr().out.startswith("James Regan [")
+    assert capsys.readouterr().out.startswith("Natacha Bouchart — ITV News")
     os.environ["QA_EMBED_BACKEND"] = "torch"  # the same model through another backend: other vectors
     try:
         assert main(["search", "Calais", "--index", str(tmp_path), "--store", store]) == 2
@@ -139,9 +139,9 @@ def test_the_chat_answers_from_a_milvus_store(tmp_path: Path) -> None:
     try:
         client = Client(url, verbose=False)
         result = client.predict(QUESTION, api_name="/ask")
-        assert (result["answer"], result["article_id"]) == ("James Regan", "000_c41d2c88b869987b.txt")
+        assert (result["answer"], result["article_id"]) == ("Natacha Bouchart", "003_bd1ad776a86b5c50.txt")
         reply = client.predict("Who is France's interior minister?", api_name="/chat")
-        assert reply.splitlines()[0].startswith("**Bernard Cazeneuve**")
+        assert reply.splitlines()[0].startswith("**Bernard Cazeneuve** — ")
         assert (tmp_path / "index" / "milvus.db").is_dir() and not (tmp_path / "index" / "manifest.json").exists()
         # the Rebuild button updates the Milvus index in place, while questions are answered
         notice = "Harbour notice\n\nThe harbour master of Zeebrugge is Quentin Vandermeulen, officials said.\n"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from qa import QA, Settings
+from qa.decision import SQUAD_ANSWER_AT
 from qa.evaluation.questions import evaluate, load_items
 from tests.conftest import SHARED
 
@@ -21,15 +22,17 @@ pytestmark = [
 ]
 
 # The 25 dev questions: a smoke check with slack (one question there is 4.5 F1 points).
-DEV_FLOORS = {"f1": 55.0, "recall_at_5": 0.95, "citation_accuracy": 0.9, "abstention_accuracy": 0.6}
-DEV_MAX_FALSE_ABSTENTIONS = 8  # measured: F1 62.5, 6 false abstentions, all 3 unanswerables abstained
+# Measured with the shipped decision: F1 of what is shown (answer or labelled guess) 73.9, every answerable question
+# given an answer (4) or a guess (18), none "not found", no unanswerable answered confidently.
+DEV_FLOORS = {"shown_f1": 65.0, "recall_at_5": 0.95, "citation_accuracy": 0.9, "abstention_accuracy": 0.6}
+DEV_MAX_NOT_FOUND = 2
 
 
 def test_dev_questions_smoke(real_qa: QA) -> None:
     summary, _ = evaluate(real_qa, load_items(DEV))
     for key, floor in DEV_FLOORS.items():
         assert summary[key] >= floor, (key, summary)
-    assert summary["false_abstentions"] <= DEV_MAX_FALSE_ABSTENTIONS, summary
+    assert summary["not_found"] <= DEV_MAX_NOT_FOUND, summary
 
 
 def reader_figures(path: Path, split: str, every: int) -> dict[str, float]:
@@ -38,9 +41,9 @@ def reader_figures(path: Path, split: str, every: int) -> dict[str, float]:
     from qa.evaluation.squad import is_right, load_squad, predict, score, split_articles, with_threshold
 
     questions = load_squad(path, split_articles(split))[0][::every]
-    settings = Settings()
+    settings = Settings(decision="squad")  # SQuAD figures at the SQuAD operating point, as across versions
     found, _ = predict(questions, settings)
-    result = score(questions, with_threshold(found, settings.min_answer_score))
+    result = score(questions, with_threshold(found, SQUAD_ANSWER_AT))
     result["always"] = score(questions, with_threshold(found, None))["f1"]
     result["ece"] = expected_calibration_error(
         [found[q.id][1] for q in questions], [is_right(found[q.id][0], q) for q in questions]
@@ -87,8 +90,33 @@ def test_whole_system_on_the_open_corpus(tmp_path_factory: pytest.TempPathFactor
     """The 17 test-half articles as a corpus, 300 of their questions through retrieval, reading and selection."""
     from qa.evaluation.open_corpus import open_figures, read_open_corpus
 
-    settings = Settings()
+    settings = Settings(decision="squad")
     reads, step = read_open_corpus(V2, "test", 300, tmp_path_factory.mktemp("open"), settings)
-    figures = open_figures(reads, step, settings.min_answer_score)
+    figures = open_figures(reads, step, SQUAD_ANSWER_AT)
     for key, floor in OPEN_FLOORS.items():
         assert figures[key] >= floor, (key, figures)
+
+
+# The real-news benchmark's test half (benchmarks/news, never decided on), with the shipped decision. Measured: the
+# right answer shown (answer or labelled guess) for 73.6% of answerable questions, confident answers right 95.7%
+# and citing the question's page 95.7%, no unanswerable question answered confidently, every off-topic question
+# "not found", extraction F1 0.965.
+NEWS_FLOORS = {
+    "right_shown": 70.0,
+    "confident_precision": 90.0,
+    "confident_citation": 90.0,
+    "unanswerable_no_confident": 90.0,
+    "offtopic_not_found": 100.0,
+}
+
+
+def test_whole_system_on_the_real_news_test_half(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from qa.evaluation.news import BENCH, PAGES, decide, figures, load_questions, read_news
+
+    if not (PAGES / "ground-truth.json").is_file():
+        pytest.skip("../shared data not present")
+    questions = load_questions(BENCH / "questions.json", "test")
+    readings, qa, _ = read_news(questions, tmp_path_factory.mktemp("news"), Settings())
+    result = figures(decide(readings, qa))
+    for key, floor in NEWS_FLOORS.items():
+        assert result[key] >= floor, (key, result)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.credits import asks_for_credit, credited, in_credit_line
+from qa.decision import Decision
 from qa.selection import choose_answer
 from qa.types import Chunk, Passage, Span
 
@@ -53,19 +54,25 @@ def test_a_byline_answers_a_credit_question_and_only_that(question: str, expecte
     spans = [Span("Bernard Cazeneuve", 0, 17, 0.76, p)]
     reader_scores = {"James Regan": 0.55, "Ralph Boulton": 0.6 if "edited" in question else 0.5}  # the reader's pick
     spans += [Span(n, i, i + len(n), reader_scores[n], p) for n, i in names.items()]
-    assert choose_answer(question, [p], spans, 0.2).text == expected
+    assert choose_answer(question, [p], spans, Decision(None, 0.2)).text == expected
 
 
 def test_a_credit_line_span_needs_half_the_threshold_and_no_less() -> None:
     p = passage("a.txt", BYLINE)
     i = BYLINE.index("James Regan")
     reported = "Which journalist reported the story?"
-    assert choose_answer(reported, [p], [Span("James Regan", i, i + 11, 0.15, p)], 0.2).text == "James Regan"
-    assert choose_answer(reported, [p], [Span("James Regan", i, i + 11, 0.05, p)], 0.2).text is None
+    assert (
+        choose_answer(reported, [p], [Span("James Regan", i, i + 11, 0.15, p)], Decision(None, 0.2)).text
+        == "James Regan"
+    )
+    assert choose_answer(reported, [p], [Span("James Regan", i, i + 11, 0.05, p)], Decision(None, 0.2)).text is None
     # the same span for a question that is not about a credit keeps the usual threshold
-    assert choose_answer("Who called for help?", [p], [Span("James Regan", i, i + 11, 0.15, p)], 0.2).text is None
+    assert (
+        choose_answer("Who called for help?", [p], [Span("James Regan", i, i + 11, 0.15, p)], Decision(None, 0.2)).text
+        is None
+    )
     # and a span above the credit line does not get the lower bar
-    assert choose_answer(reported, [p], [Span("Bernard Cazeneuve", 0, 17, 0.15, p)], 0.2).text is None
+    assert choose_answer(reported, [p], [Span("Bernard Cazeneuve", 0, 17, 0.15, p)], Decision(None, 0.2)).text is None
 
 
 def test_zero_spans_per_passage_is_refused_not_a_silent_abstention() -> None:
@@ -106,5 +113,8 @@ def test_a_credited_name_never_answers_a_question_that_does_not_ask_for_a_credit
         Span("Gareth Fuller/PA Wire", CAPTION.index("Gareth"), CAPTION.index("Gareth") + 21, 0.8, p),
         Span("Theresa May", CAPTION.index("Theresa"), CAPTION.index("Theresa") + 11, 0.5, p),
     ]
-    assert choose_answer("Who is the British interior minister?", [p], spans, 0.3).text == "Theresa May"
-    assert choose_answer("Who took the photo of the migrants?", [p], spans, 0.3).text == "Gareth Fuller/PA Wire"
+    assert choose_answer("Who is the British interior minister?", [p], spans, Decision(None, 0.3)).text == "Theresa May"
+    assert (
+        choose_answer("Who took the photo of the migrants?", [p], spans, Decision(None, 0.3)).text
+        == "Gareth Fuller/PA Wire"
+    )

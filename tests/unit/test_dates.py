@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qa.dates import asks_for_latest, metadata_bonus, question_dates, strip_metadata
+from qa.decision import Decision
 from qa.pipeline import QA
 from qa.retriever import Retriever, rerank_by_metadata
 from qa.selection import choose_answer
@@ -49,9 +50,9 @@ def test_latest_question_prefers_the_newest_strong_answer() -> None:
     old = Passage(chunk("old.txt", "Reuters", "2015-08-03"), 0.9)
     new = Passage(chunk("new.txt", "FRANCE 24", "2015-08-20"), 0.5)
     spans = [Span("5,000", 10, 15, 0.9, old), Span("3,000", 10, 15, 0.6, new)]
-    latest = choose_answer("What is the latest number of migrants in Calais?", [old, new], spans, 0.2)
+    latest = choose_answer("What is the latest number of migrants in Calais?", [old, new], spans, Decision(None, 0.2))
     assert latest.text == "3,000" and [s.text for s in latest.alternatives] == ["5,000"]
-    plain = choose_answer("How many migrants are in Calais?", [old, new], spans, 0.2)
+    plain = choose_answer("How many migrants are in Calais?", [old, new], spans, Decision(None, 0.2))
     assert plain.text == "5,000"
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from qa import QA, format_answer
+from qa.decision import Decision
 from qa.pipeline import clean_question
 from qa.selection import choose_answer
 from qa.types import Chunk, Passage, Span
@@ -54,26 +57,53 @@ def test_answer_offsets_point_into_the_article_file(fake_qa: QA) -> None:
     assert answer.sources[0].article_id  # sources are the retrieved passages, in order
 
 
-def test_below_threshold_the_answer_abstains_but_keeps_sources() -> None:
+def test_below_the_answer_line_the_span_is_a_labelled_guess_and_the_sources_stay() -> None:
     p = passage("a.txt", "Nothing useful here.")
-    answer = choose_answer("q", [p], [Span("Nothing", 0, 7, 0.05, p)], min_score=0.2)
+    answer = choose_answer("q", [p], [Span("Nothing", 0, 7, 0.05, p)], Decision(None, 0.2))
     assert answer.text is None and answer.sources == (p,)
-    assert "could not find an answer" in format_answer(answer)
+    assert answer.status == "guess" and answer.guess is not None and answer.guess.text == "Nothing"
+    for markdown in (True, False):
+        text = format_answer(answer, markdown=markdown)
+        assert "no confident answer" in text and "best guess" in text.lower() and "Nothing" in text
+        assert "confidence low (5%)" in text
+
+
+def test_not_found_shows_no_span_but_the_closest_passages() -> None:
+    from qa.decision import Topic
+
+    p = passage("a.txt", "Nothing useful here.")
+    spans = [Span("Nothing", 0, 7, 0.05, p, margin=-12.0)]
+    # P(on topic) = sigmoid(10 x similarity - 5): the passage is far from the question (similarity 0)
+    off = choose_answer("q", [p], spans, Decision(None, 0.2, Topic(10.0, 0.0, -5.0)))
+    assert off.status == "not_found" and off.text is None and off.guess is None and off.sources == (p,)
+    assert format_answer(off).startswith("I could not find anything about that in the articles.")
+    near = replace(p, similarity=0.9)
+    assert choose_answer("q", [near], [replace(spans[0], passage=near)], off_decision()).status == "guess"
+    # a span confident enough to answer is never "not found", however far the passage
+    sure = [Span("Nothing", 0, 7, 0.9, p, margin=8.0)]
+    assert choose_answer("q", [p], sure, Decision(None, 0.2, Topic(10.0, 0.0, -5.0))).status == "answer"
+
+
+def off_decision() -> Decision:
+    from qa.decision import Topic
+
+    return Decision(None, 0.2, Topic(10.0, 0.0, -5.0))
 
 
 def test_an_abstentions_reports_are_shown_as_not_confirmed() -> None:
     p1 = passage("a.txt", "Police broke up 17 people-smuggling networks.", date="2015-08-03")
     p2 = passage("b.txt", "Police had broken 19 human trafficking networks.", date="2015-08-20")
     spans = [Span("17", 16, 18, 0.25, p1), Span("19", 18, 20, 0.1, p2)]
-    answer = choose_answer("How many networks were broken up?", [p1, p2], spans, min_score=0.3)
-    assert answer.unconfirmed
+    answer = choose_answer("How many networks were broken up?", [p1, p2], spans, Decision(None, 0.3))
+    assert answer.unconfirmed and answer.status == "guess"
     for markdown in (True, False):
         text = format_answer(answer, markdown=markdown)
-        assert "could not find a confident answer" in text and "could not find an answer" not in text
+        assert "no confident answer" in text and "could not find anything" not in text
         assert "What 2 articles report (not confirmed: none is a confident answer):" in text
         assert "Reports differ" not in text
         # each report with its value, outlet and date, newest first
-        assert text.index("19") < text.index("17") and "Outlet, 2015-08-20" in text and "Outlet, 2015-08-03" in text
+        block = text[text.index("What 2 articles report") :]
+        assert block.index("19") < block.index("17") and "Outlet, 2015-08-20" in block and "2015-08-03" in block
 
 
 def test_one_articles_unconfirmed_report_is_worded_for_one() -> None:
@@ -81,8 +111,8 @@ def test_one_articles_unconfirmed_report_is_worded_for_one() -> None:
     p = passage("b.txt", text, date="2015-08-20")
     spans = [Span("10", 9, 11, 0.2, p)]
     question = "How many migrants have been killed trying to reach England?"
-    assert not choose_answer(question, [p], spans, min_score=0.3).unconfirmed  # one article alone: by default not
-    answer = choose_answer(question, [p], spans, min_score=0.3, unconfirmed_articles=1)
+    assert not choose_answer(question, [p], spans, Decision(None, 0.3)).unconfirmed  # one article alone: by default not
+    answer = choose_answer(question, [p], spans, Decision(None, 0.3), unconfirmed_articles=1)
     assert answer.unconfirmed
     shown = format_answer(answer, markdown=False)
     assert "What 1 article reports (not confirmed: it is not a confident answer):" in shown and "At least 10" in shown
@@ -93,7 +123,7 @@ def test_same_answer_elsewhere_is_not_an_alternative_but_a_different_one_is() ->
     p2 = passage("b.txt", "There are 5000 migrants.", date="2015-07-01")
     p3 = passage("c.txt", "There are 2,300 migrants.", date="2015-08-20")
     spans = [Span("5,000", 10, 15, 0.9, p1), Span("5000", 10, 14, 0.8, p2), Span("2,300", 10, 15, 0.7, p3)]
-    answer = choose_answer("How many?", [p1, p2, p3], spans, min_score=0.2)
+    answer = choose_answer("How many?", [p1, p2, p3], spans, Decision(None, 0.2))
     assert answer.text == "5,000"
     assert [s.text for s in answer.alternatives] == ["2,300"]
     assert [s.article_id for s in answer.agreeing] == ["b.txt"]
@@ -105,11 +135,11 @@ def test_same_answer_elsewhere_is_not_an_alternative_but_a_different_one_is() ->
 
 def test_format_answer_cites_and_highlights() -> None:
     p = passage("a.txt", "France's interior minister, Bernard\nCazeneuve, said so.", score=0.8, date="2015-08-03")
-    answer = choose_answer("Who?", [p], [Span("Bernard\nCazeneuve", 28, 45, 0.9, p)], min_score=0.2)
+    answer = choose_answer("Who?", [p], [Span("Bernard\nCazeneuve", 28, 45, 0.9, p)], Decision(None, 0.2))
     assert answer.text == "Bernard Cazeneuve"
     assert (answer.start, answer.end) == (128, 145)
     text = format_answer(answer)
-    assert text.startswith("**Bernard Cazeneuve** [1]")
+    assert text.startswith("**Bernard Cazeneuve** — Outlet, 2015-08-03 [1]")
     assert "high (90%)" in text
     assert "1. *Title of a.txt* — Outlet, 2015-08-03 · a.txt (chars 100–155)" in text
     assert "**Bernard Cazeneuve**, said so." in text
@@ -118,7 +148,7 @@ def test_format_answer_cites_and_highlights() -> None:
 def test_article_text_is_never_markup() -> None:
     evil = 'Hi <script>alert(1)</script> <img src=x onerror="alert(2)"> [link](javascript:alert(3))'
     p = passage("a.txt", evil)
-    text = format_answer(choose_answer("q", [p], [], min_score=0.2))
+    text = format_answer(choose_answer("q", [p], [], Decision(None, 0.2)))
     assert "<script>" not in text and "<img" not in text
     assert "&lt;script&gt;" in text
     assert "\\[link\\]" in text
@@ -169,23 +199,21 @@ def test_answer_alternatives_titles_and_outlets_are_never_markup() -> None:
 
 def test_plain_format_for_the_terminal() -> None:
     p = passage("a.txt", "Bernard Cazeneuve said <so>.")
-    answer = choose_answer("Who?", [p], [Span("Bernard Cazeneuve", 0, 17, 0.9, p)], min_score=0.2)
+    answer = choose_answer("Who?", [p], [Span("Bernard Cazeneuve", 0, 17, 0.9, p)], Decision(None, 0.2))
     text = format_answer(answer, markdown=False)
-    assert text.startswith("Bernard Cazeneuve [1]") and "«Bernard Cazeneuve»" in text and "<so>" in text
+    assert text.startswith("Bernard Cazeneuve — Outlet [1]") and "«Bernard Cazeneuve»" in text and "<so>" in text
 
 
-def test_agreeing_articles_raise_confidence_but_one_article_counts_once() -> None:
-    from qa.selection import candidates
-
+def test_the_answer_is_the_most_confident_span_and_its_confidence_its_own() -> None:
+    """No merging: articles that agree are shown as agreeing, but do not lift a weak span over a strong one, nor
+    its confidence above its own (what the calibration means)."""
     a1 = passage("a.txt", "Bernard Cazeneuve said.", start=0)
-    a2 = Passage(Chunk("a.txt:1", "a.txt", "t", "Bernard Cazeneuve said.", 50, 73), 0.4)
     b = passage("b.txt", "Minister Bernard Cazeneuve.")
-    spans = [Span("Bernard Cazeneuve", 0, 17, 0.5, a1), Span("Bernard Cazeneuve", 0, 17, 0.5, a2)]
-    assert candidates(spans)[0].score == pytest.approx(0.5)  # overlapping chunks of one article
-    spans.append(Span("Bernard Cazeneuve", 9, 26, 0.5, b))
-    assert candidates(spans)[0].score == pytest.approx(0.75)
-    answer = choose_answer("Who?", [a1, a2, b], spans, min_score=0.6)
-    assert answer.text == "Bernard Cazeneuve" and answer.score == pytest.approx(0.75)
+    c = passage("c.txt", "Theresa May said.")
+    spans = [Span("Bernard Cazeneuve", 0, 17, 0.5, a1), Span("Bernard Cazeneuve", 9, 26, 0.5, b)]
+    spans.append(Span("Theresa May", 0, 11, 0.7, c))
+    answer = choose_answer("Who?", [a1, b, c], spans, Decision(None, 0.6))
+    assert answer.text == "Theresa May" and answer.score == pytest.approx(0.7)
 
 
 @pytest.mark.parametrize(
@@ -211,20 +239,20 @@ def test_answers_compare_as_numbers_where_they_are_numbers(a: str, b: str, same:
     assert (answer_key(a) == answer_key(b)) is same
 
 
-def test_agreeing_figures_written_differently_merge_across_articles() -> None:
+def test_agreeing_figures_written_differently_are_no_disagreement() -> None:
     p1, p2 = passage("a.txt", "There are some 3,000 migrants."), passage("b.txt", "About 3 000 migrants wait.")
-    spans = [Span("some 3,000", 10, 20, 0.5, p1), Span("3 000", 6, 11, 0.5, p2)]
-    answer = choose_answer("How many migrants?", [p1, p2], spans, min_score=0.6)
-    assert answer.text == "some 3,000" and answer.score == pytest.approx(0.75)  # noisy-or of two articles
-    assert answer.alternatives == ()  # the same figure is not shown as a disagreement
+    spans = [Span("some 3,000", 10, 20, 0.7, p1), Span("3 000", 6, 11, 0.5, p2)]
+    answer = choose_answer("How many migrants?", [p1, p2], spans, Decision(None, 0.6))
+    assert answer.text == "some 3,000" and answer.score == pytest.approx(0.7)
+    assert answer.alternatives == () and [s.article_id for s in answer.agreeing] == ["b.txt"]
 
 
 def test_the_reply_leads_with_the_answer_in_its_sentence_and_collapses_the_sources() -> None:
     p = passage("a.txt", "Officials said on Monday that the mayor, Natacha Bouchart, had met MPs.")
     i = p.text.index("Natacha")
-    answer = choose_answer("Who is the mayor?", [p], [Span("Natacha Bouchart", i, i + 16, 0.9, p)], min_score=0.2)
+    answer = choose_answer("Who is the mayor?", [p], [Span("Natacha Bouchart", i, i + 16, 0.9, p)], Decision(None, 0.2))
     lines = format_answer(answer).splitlines()
-    assert lines[0] == "**Natacha Bouchart** [1] — confidence high (90%)"
+    assert lines[0] == "**Natacha Bouchart** — Outlet [1] — confidence high (90%)"
     assert lines[1].startswith("> “") and "the mayor, **Natacha Bouchart**, had met MPs." in lines[1]
     assert lines[3] == "<details><summary><strong>Sources</strong> (1)</summary>" and lines[-1] == "</details>"
     plain = format_answer(answer, markdown=False)
