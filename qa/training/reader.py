@@ -60,6 +60,8 @@ class TrainConfig:
     v2_data: str | None = None  # SQuAD v2.0 dev: its tune-half questions, answerable and not, join the training set
     v2_split: str = "../shared/data/public/squad-v2.0-dev/split.json"
     v2_repeat: int = 1  # how many times each tune-half question is seen (real unanswerables are scarce)
+    max_steps: int = 0  # stop the schedule here (0: as many steps as the epochs make); sized from a measured rate
+    max_minutes: float = 0.0  # export what there is and stop after this long (0: no limit): a lent GPU's budget
 
 
 # Tune-half articles kept out of training: every threshold, calibration and checkpoint choice is made on them.
@@ -106,7 +108,8 @@ def tune_examples(v2_data: str, split_path: str) -> list[Example]:
     """SQuAD v2.0 tune-half questions outside DEV_ARTICLES: real unanswerables (answer_start -1) and answerables."""
     with Path(split_path).open(encoding="utf-8") as handle:
         tune = set(json.load(handle)["tune"]) - set(DEV_ARTICLES)
-    with Path(v2_data).open(encoding="utf-8") as handle:
+    opener = gzip.open if v2_data.endswith(".gz") else open  # gzipped for a trip to a lent GPU (trip.py)
+    with opener(v2_data, "rt", encoding="utf-8") as handle:
         data = json.load(handle)["data"]
     out: list[Example] = []
     for article in data:
@@ -175,8 +178,11 @@ def load_examples(cfg: TrainConfig) -> list[Example]:
     return examples
 
 
-def featurize(examples: Sequence[Example], tokenizer: Any, cfg: TrainConfig) -> list[dict[str, Any]]:
-    """Tokenise into (possibly several, strided) windows with start/end token labels; 0 = no answer."""
+def featurize(
+    examples: Sequence[Example], tokenizer: Any, cfg: TrainConfig, *, keep: bool = False
+) -> list[dict[str, Any]]:
+    """Tokenise into (possibly several, strided) windows with start/end token labels; 0 = no answer. keep: each
+    window also names its example, its question as read and its context tokens' character spans (distillation)."""
     features: list[dict[str, Any]] = []
     for lo in range(0, len(examples), 1000):
         batch = examples[lo : lo + 1000]
@@ -193,25 +199,31 @@ def featurize(examples: Sequence[Example], tokenizer: Any, cfg: TrainConfig) -> 
             return_offsets_mapping=True,
         )
         for i, offsets in enumerate(enc["offset_mapping"]):
-            example = batch[enc["overflow_to_sample_mapping"][i]]
+            n = enc["overflow_to_sample_mapping"][i]
             seq = enc.sequence_ids(i)
-            start_tok = end_tok = 0
-            if example.answer_start >= 0:
-                a0 = example.answer_start
-                a1 = a0 + len(example.answer_text)
-                ctx = [t for t, s in enumerate(seq) if s == 1]
-                if offsets[ctx[0]][0] <= a0 and offsets[ctx[-1]][1] >= a1:
-                    start_tok = next(t for t in ctx if offsets[t][1] > a0)
-                    end_tok = next(t for t in reversed(ctx) if offsets[t][0] < a1)
-            features.append(
-                {
-                    "input_ids": enc["input_ids"][i],
-                    "token_type_ids": enc["token_type_ids"][i],
-                    "start": start_tok,
-                    "end": end_tok,
-                }
-            )
+            spans = [tuple(offsets[t]) if seq[t] == 1 else None for t in range(len(seq))]
+            start, end = labels(batch[n], spans)
+            feature: dict[str, Any] = {"input_ids": enc["input_ids"][i], "start": start, "end": end}
+            if "token_type_ids" in enc:  # BERT's segments; MPNet has none
+                feature["token_type_ids"] = enc["token_type_ids"][i]
+            if keep:
+                feature |= {"example": lo + n, "question": questions[n], "spans": spans}
+            features.append(feature)
     return features
+
+
+def labels(example: Example, spans: Sequence[tuple[int, int] | None]) -> tuple[int, int]:
+    """The (start, end) token labels of a window (spans: its context tokens' character spans); (0, 0), the
+    no-answer position, when the answer is not inside it."""
+    ctx = [(t, span) for t, span in enumerate(spans) if span is not None]
+    if example.answer_start < 0 or not ctx:
+        return 0, 0
+    a0, a1 = example.answer_start, example.answer_start + len(example.answer_text)
+    if ctx[0][1][0] > a0 or ctx[-1][1][1] < a1:
+        return 0, 0
+    start = next(t for t, span in ctx if span[1] > a0)
+    end = next(t for t, span in reversed(ctx) if span[0] < a1)
+    return start, end
 
 
 def batch_order(features: Sequence[dict[str, Any]], cfg: TrainConfig, epoch: int) -> list[list[int]]:
@@ -251,15 +263,18 @@ def collate(features: Sequence[dict[str, Any]], rows: Sequence[int], pad_id: int
     for r, i in enumerate(rows):
         n = len(features[i]["input_ids"])
         ids[r, :n] = torch.tensor(features[i]["input_ids"])
-        types[r, :n] = torch.tensor(features[i]["token_type_ids"])
+        if "token_type_ids" in features[i]:
+            types[r, :n] = torch.tensor(features[i]["token_type_ids"])
         mask[r, :n] = 1
-    return {
+    batch = {
         "input_ids": ids,
-        "token_type_ids": types,
         "attention_mask": mask,
         "start_positions": torch.tensor([features[i]["start"] for i in rows]),
         "end_positions": torch.tensor([features[i]["end"] for i in rows]),
     }
+    if "token_type_ids" in features[rows[0]]:
+        batch["token_type_ids"] = types
+    return batch
 
 
 def save_checkpoint(path: Path, model: Any, optimizer: Any, scheduler: Any, step: int) -> None:
@@ -303,29 +318,17 @@ def train_device(name: str) -> Any:
     return torch.device(name)
 
 
-def iterate(batches: list[list[int]], start: int) -> Iterator[tuple[int, list[int]]]:
-    """Yield (step, batch) from a resume point."""
-    for step in range(start, len(batches)):
-        yield step, batches[step]
-
-
-def train(cfg: TrainConfig) -> None:
-    """Run (or resume) one training job and export the final reader."""
-    import torch
-    from tqdm import tqdm
-    from transformers import AutoModelForQuestionAnswering, AutoTokenizer, get_linear_schedule_with_warmup
-
-    if cfg.threads:
-        torch.set_num_threads(cfg.threads)
-    torch.manual_seed(cfg.seed)
-    device = train_device(cfg.device)
-    tokenizer = AutoTokenizer.from_pretrained(cfg.base_model)
-    examples = load_examples(cfg)
-    features = featurize(examples, tokenizer, cfg)
+def run_batches(features: Sequence[dict[str, Any]], cfg: TrainConfig) -> list[list[int]]:
+    """The run's batches: all_batches, cut to max_steps when set."""
     batches = all_batches(features, cfg)
-    logger.info("%d examples -> %d windows -> %d steps", len(examples), len(features), len(batches))
-    # fp32 master weights even when the base is our fp16 reader (a continuation run).
-    model = AutoModelForQuestionAnswering.from_pretrained(cfg.base_model, dtype=torch.float32).to(device)
+    return batches[: cfg.max_steps] if cfg.max_steps else batches
+
+
+def optimiser(model: Any, cfg: TrainConfig, steps: int) -> tuple[Any, Any]:
+    """AdamW without weight decay on biases and LayerNorm, and a linear schedule with warm-up over `steps`."""
+    import torch
+    from transformers import get_linear_schedule_with_warmup
+
     no_decay = ("bias", "LayerNorm.weight")
     groups = [
         {
@@ -335,19 +338,59 @@ def train(cfg: TrainConfig) -> None:
         {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
     ]
     optimizer = torch.optim.AdamW(groups, lr=cfg.learning_rate)
-    scheduler = get_linear_schedule_with_warmup(optimizer, int(cfg.warmup_fraction * len(batches)), len(batches))
+    return optimizer, get_linear_schedule_with_warmup(optimizer, int(cfg.warmup_fraction * steps), steps)
+
+
+def resume(ckpt: Path, model: Any, optimizer: Any, scheduler: Any, device: Any) -> int:
+    """The step to go on from: the checkpoint's (its weights and optimiser loaded), else 0."""
+    import torch
+
+    if not (ckpt / "state.pt").exists():
+        return 0
+    state = torch.load(ckpt / "state.pt", weights_only=True, map_location=device)
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    scheduler.load_state_dict(state["scheduler"])
+    logger.info("resuming at step %d", state["step"])
+    return int(state["step"])
+
+
+def iterate(batches: list[list[int]], start: int) -> Iterator[tuple[int, list[int]]]:
+    """Yield (step, batch) from a resume point."""
+    for step in range(start, len(batches)):
+        yield step, batches[step]
+
+
+def setup(cfg: TrainConfig) -> tuple[Any, Any, list[Example]]:
+    """(device, tokenizer, examples) of a run: threads and seed set, the data mix loaded."""
+    import torch
+    from transformers import AutoTokenizer
+
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    torch.manual_seed(cfg.seed)
+    return train_device(cfg.device), AutoTokenizer.from_pretrained(cfg.base_model), load_examples(cfg)
+
+
+def train(cfg: TrainConfig) -> None:
+    """Run (or resume) one training job and export the final reader (at max_minutes, what there is)."""
+    import torch
+    from tqdm import tqdm
+    from transformers import AutoModelForQuestionAnswering
+
+    device, tokenizer, examples = setup(cfg)
+    features = featurize(examples, tokenizer, cfg)
+    batches = run_batches(features, cfg)
+    logger.info("%d examples -> %d windows -> %d steps", len(examples), len(features), len(batches))
+    # fp32 master weights even when the base is our fp16 reader (a continuation run).
+    model = AutoModelForQuestionAnswering.from_pretrained(cfg.base_model, dtype=torch.float32).to(device)
+    optimizer, scheduler = optimiser(model, cfg, len(batches))
     ckpt = Path(cfg.checkpoint_dir)
-    start = 0
-    if (ckpt / "state.pt").exists():
-        state = torch.load(ckpt / "state.pt", weights_only=True, map_location=device)
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        start = state["step"]
-        logger.info("resuming at step %d", start)
+    start = resume(ckpt, model, optimizer, scheduler, device)
     model.train()
     began = time.time()
     seen = 0
+    done = start
     loss_avg = 0.0
     bar = tqdm(iterate(batches, start), total=len(batches), initial=start, desc="train", mininterval=30)
     for step, rows in bar:
@@ -364,7 +407,9 @@ def train(cfg: TrainConfig) -> None:
         seen += len(rows)
         loss_avg = 0.98 * loss_avg + 0.02 * loss.item() if step > start else loss.item()
         bar.set_postfix(loss=f"{loss_avg:.3f}", ex_s=f"{seen / (time.time() - began):.1f}")
-        if (step + 1) % cfg.save_every == 0 or step + 1 == len(batches):
+        done = step + 1
+        late = bool(cfg.max_minutes) and time.time() - began > 60 * cfg.max_minutes
+        if done % cfg.save_every == 0 or done == len(batches) or late:
             save_checkpoint(ckpt, model, optimizer, scheduler, step + 1)
             export_model(
                 model,
@@ -379,13 +424,18 @@ def train(cfg: TrainConfig) -> None:
                     "loss": round(loss_avg, 4),
                 },
             )
+        if late:
+            logger.warning(
+                "stopped at step %d of %d: max_minutes (%s) reached", step + 1, len(batches), cfg.max_minutes
+            )
+            break
     export_model(
         model,
         tokenizer,
         Path(cfg.out),
         cfg,
         {
-            "step": len(batches),
+            "step": done,
             "steps": len(batches),
             "windows": len(features),
             "examples": len(examples),
@@ -415,6 +465,7 @@ def parse_args(argv: Sequence[str] | None = None) -> TrainConfig:
         "threads",
         "save_every",
         "v2_repeat",
+        "max_steps",
     ):
         p.add_argument("--" + name.replace("_", "-"), type=int, default=getattr(d, name))
     for name in (
@@ -425,6 +476,7 @@ def parse_args(argv: Sequence[str] | None = None) -> TrainConfig:
         "learning_rate",
         "weight_decay",
         "warmup_fraction",
+        "max_minutes",
     ):
         p.add_argument("--" + name.replace("_", "-"), type=float, default=getattr(d, name))
     p.add_argument("--no-bf16", dest="bf16", action="store_false")
