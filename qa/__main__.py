@@ -36,17 +36,19 @@ def parser(settings: Settings) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m qa", description="Question answering over a folder of news articles.")
     p.add_argument("-v", "--verbose", action="store_true")
     commands = p.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build", help="(re)build the index from the articles")
-    build.add_argument("--seeds", type=Path, default=settings.seeds_dir)
-    build.add_argument("--out", type=Path, default=settings.index_dir)
+    build = commands.add_parser("build", help="(re)build a folder's index (its own: see the README)")
+    build.add_argument("folder", type=Path, nargs="?", help="the folder of articles (default: the bundled seeds)")
+    build.add_argument("--seeds", type=Path, help="the folder, as a flag (older spelling)")
+    build.add_argument("--out", "--index", dest="out", type=Path, help="where its index goes (default: its own)")
     build.add_argument("--force", action="store_true", help="rebuild even if up to date")
     build.add_argument("--check", action="store_true", help="exit 1 if the index is missing or stale; build nothing")
     build.add_argument("--store", default=settings.store, help=STORE_HELP)
     for name, text in (("ask", "answer a question with citations"), ("search", "show retrieved passages only")):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("question")
+        sub.add_argument("folder", type=Path, nargs="?", help="the folder of articles (default: the bundled seeds)")
         sub.add_argument("-k", type=int, default=settings.top_k)
-        sub.add_argument("--index", type=Path, default=settings.index_dir)
+        sub.add_argument("--index", type=Path, help="where its index is (default: the folder's own)")
         sub.add_argument("--store", default=settings.store, help=STORE_HELP)
     serve = commands.add_parser("serve", help="the web chat on a folder of articles (its index built or updated first)")
     serve.add_argument("folder", type=Path, nargs="?", default=settings.seeds_dir, help="default: the bundled seeds")
@@ -204,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "calibrate":
             from qa.calibrate import run_calibrate
 
-            return run_calibrate(args, folder_settings(args.folder, args.index, settings))
+            return run_calibrate(args, settings.for_folder(args.folder, args.index))
         if args.command == "bench":
             from qa.evaluation.bench import run_bench
 
@@ -230,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from qa.pipeline import QA
 
             return run_eval(args, QA.load(replace(measured_settings(args, settings), index_dir=args.index)))
-        return run_query(args, replace(settings, index_dir=args.index))
+        return run_query(args, settings.for_folder(args.folder or settings.seeds_dir, args.index))
     except EXPECTED_ERRORS as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -239,7 +241,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_build(args: argparse.Namespace, settings: Settings) -> int:
     from qa.loading import ensure_index_with_progress, index_is_current, target
 
-    settings = replace(settings, seeds_dir=args.seeds, index_dir=args.out)
+    folder = args.folder or args.seeds or settings.seeds_dir
+    if not Path(folder).is_dir():
+        raise CorpusError(f"seeds folder {folder} does not exist")
+    settings = settings.for_folder(folder, args.out)
     where = target(settings).describe()
     if args.check:
         current = index_is_current(settings)
@@ -249,8 +254,6 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
     if manifest is None:
         print(f"index in {where} is up to date (use --force to rebuild)")
         return 0
-    for name, why in manifest.skipped.items():
-        print(f"warning: skipped {name}: {why}", file=sys.stderr)
     report = manifest.last_build
     structure = manifest.faiss_index or manifest.artifacts["collection"]["index"]
     changes = ", ".join(f"{key} {', '.join(report[key])}" for key in ("added", "changed", "removed") if report[key])
@@ -263,23 +266,11 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def folder_settings(folder: Path, index: Path | None, settings: Settings) -> Settings:
-    """The settings for a folder of articles: its index in `index`, else the settings' for the configured corpus,
-    else a per-user folder named after the corpus (qa.config.index_for)."""
-    from qa.config import index_for
-
-    where = folder.resolve()
-    if not where.is_dir():
-        raise ValueError(f"{folder} is not a folder of articles")
-    same = where == settings.seeds_dir.resolve()
-    return replace(settings, seeds_dir=where, index_dir=index or (settings.index_dir if same else index_for(where)))
-
-
 def run_serve(args: argparse.Namespace, settings: Settings, p: argparse.ArgumentParser) -> int:
-    """`qa serve DIR`: the chat on any folder (folder_settings)."""
+    """`qa serve DIR`: the chat on any folder, with the folder's own index (Settings.for_folder)."""
     from qa.web import serve
 
-    serve(args, folder_settings(args.folder, args.index, settings), p)
+    serve(args, settings.for_folder(args.folder, args.index), p)
     return 0
 
 
@@ -290,6 +281,10 @@ def run_query(args: argparse.Namespace, settings: Settings) -> int:
     clean_question(args.question, settings.max_question_chars)  # fail fast, before loading models
     if args.k < 1:
         raise ValueError(f"k must be >= 1, got {args.k}")
+    if args.folder is not None:  # a folder named: its index is built or updated first, as `qa serve` does
+        from qa.loading import ensure_index_with_progress
+
+        ensure_index_with_progress(settings)
     qa = QA.load(settings)
     if args.command == "ask":
         print(format_answer(qa.answer(args.question, args.k), markdown=False))

@@ -29,9 +29,8 @@ class AnswerStep:
 
     def read(self, question: str, passages: Sequence[Passage]) -> list[Span]:
         """Every passage's settings.spans_per_passage best spans (report_spans_per_passage for a count, the rest
-        for reports only: Span.rank), best first overall, in one batch (on two cores a separate pass for the
-        passages read for reports cost 14-35 ms, against 6-19 ms for reading them with the rest). For a question
-        without a kind, those wait for the answer (confirm)."""
+        for reports only: Span.rank), best first overall, in one batch (cheaper on a CPU than a separate pass for
+        the passages read for reports). For a question without a kind, those wait for the answer (confirm)."""
         kind = wanted(question).kind
         now = [p for p in passages if not (p.for_reports and kind == OTHER)]
         per_passage = self.settings.report_spans_per_passage if kind == COUNT else self.settings.spans_per_passage
@@ -41,8 +40,8 @@ class AnswerStep:
     def confirm(self, question: str, passages: Sequence[Passage], spans: Sequence[Span], answer: Answer) -> Answer:
         """For a question without a kind of value: read the other articles' passages that contain the answer's (or
         the compared guess's) words, so that the articles that agree are found and cited. One short second pass,
-        only when some do: reading every other article's passage for such questions found 1 more of 16 differing
-        values on benchmarks/disagreement for ~40% more latency, and a differing name needs a high score anyway."""
+        only when some do: reading every other article's passage for such questions costs much more time for few
+        differing values, and a differing name needs a high score anyway."""
         shown = answer.span or answer.guess
         if shown is None or answer.unconfirmed or wanted(question).kind != OTHER:
             return answer

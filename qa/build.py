@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.chunking import chunk_article, indexed_text
-from qa.config import Settings
+from qa.config import PARSER_VERSION, Settings
 from qa.corpus import corpus_hashes, load_articles
 from qa.embedding import Encoder
 from qa.index import (
@@ -101,7 +101,7 @@ def plan_build(
     changed: list[str] = []
     unchanged: list[str] = []
     for article in articles:
-        pieces = chunk_article(article, **chunking)
+        pieces = chunk_article(article, chunk_words=chunking["chunk_words"], overlap_words=chunking["overlap_words"])
         ids = [vector_id(c, hashes[article.id]) for c in pieces]
         same = old_files.get(article.id) == hashes[article.id] and (present is None or all(v in present for v in ids))
         (unchanged if same else changed if article.id in old_files else added).append(article.id)
@@ -137,13 +137,13 @@ def build_index(
     flat_max_chunks: int = FLAT_MAX_CHUNKS,
 ) -> Manifest:
     """Parse, chunk, embed what changed and save; the old index stays valid until the manifest swap."""
-    chunking = {"chunk_words": chunk_words, "overlap_words": overlap_words}
+    chunking = {"chunk_words": chunk_words, "overlap_words": overlap_words, "parser": PARSER_VERSION}
     hashes = corpus_hashes(seeds_dir)
     articles, skipped = load_articles(seeds_dir)
     old = previous_index(index_dir, encoder, chunking) if incremental else None
     plan = plan_build(articles, hashes, old.manifest if old else None, chunking, set(old.vids) if old else None)
     vectors, embedded = plan_vectors(plan, old, encoder, batch_size, progress)
-    manifest = new_manifest(plan, embedded, encoder, chunking, hashes, skipped, len(articles))
+    manifest = new_manifest(plan, embedded, encoder, chunking, hashes, skipped, len(articles), seeds_dir)
     manifest = replace(manifest, faiss_index=choose_structure(len(plan.chunks), flat_max_chunks))
     keep_texts(index_dir, articles)  # before the swap: the new index's citations must be checkable at once
     return Index.from_vectors(vectors, plan.chunks, manifest, plan.vids).save(index_dir)
@@ -157,6 +157,7 @@ def new_manifest(
     hashes: dict[str, str],
     skipped: dict[str, str],
     articles: int,
+    corpus: Path,
 ) -> Manifest:
     """What a build records, whichever store it writes (the store fills in its artifacts)."""
     report = {
@@ -167,7 +168,7 @@ def new_manifest(
         "removed": plan.removed,
         "unchanged": len(plan.unchanged),
     }
-    logger.info("build: %s", report)
+    logger.debug("build: %s", report)
     return Manifest(
         embed_model=encoder.name,
         dim=encoder.dim,
@@ -178,6 +179,7 @@ def new_manifest(
         counts={"articles": articles, "chunks": len(plan.chunks), "skipped": len(skipped)},
         versions=library_versions(),
         last_build=report,
+        corpus=str(Path(corpus).resolve()),
     )
 
 

@@ -6,6 +6,7 @@ import re
 
 from qa.config import Settings
 from qa.formats import page_at
+from qa.text import headline
 from qa.types import Article, Chunk
 
 # A sentence ends at . ! ? (optionally closed by a quote or bracket) before whitespace and a capital,
@@ -92,5 +93,6 @@ def chunk_article(
 
 
 def indexed_text(chunk: Chunk) -> str:
-    """What the embedder and BM25 see of a chunk: the headline gives every chunk of an article its topic."""
-    return f"{chunk.title}\n{chunk.text}"
+    """What the embedder and BM25 see of a chunk: the headline gives every chunk of an article its topic (a lead
+    sentence's first words: qa.text.headline, so as not to drown a short chunk in the lead)."""
+    return f"{headline(chunk.title)}\n{chunk.text}"

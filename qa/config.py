@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -37,6 +37,12 @@ def index_for(corpus: Path) -> Path:
 
 
 BUNDLED_SEEDS = ROOT / "seeds" if CHECKOUT else PACKAGE / "bundled" / "seeds"
+# How articles are read into chunks (qa.corpus: titles, metadata): an index built by another version is stale.
+PARSER_VERSION = 2
+
+
+def same_folder(a: Path, b: Path) -> bool:
+    return Path(a).resolve() == Path(b).resolve()
 
 
 @dataclass(frozen=True)
@@ -84,30 +90,23 @@ class Settings:
     # when it is of the kind the question asks for (qa.kinds); without a kind, from min_kindless_report_score.
     min_report_score: float = 0.15
     # ... and from this one when its form names the kind ("3000 migrants" for a count of migrants, a sum with its
-    # currency, a date with a month or weekday: qa.kinds.names), the form being evidence the score lacks. Chosen on
-    # benchmarks/disagreement questions.json and heldout.json (values shown 63.8% and 86.4%, against 63.8% and
-    # 72.7% at 0.15); fresh.json, never tuned on: 54.5% -> 63.6%.
+    # currency, a date with a month or weekday: qa.kinds.names), the form being evidence the score lacks.
     min_named_report_score: float = 0.05
     # Without a kind to check, another article's differing name or phrase is shown only from this confidence: the
-    # reader must think it more likely right than wrong. At the answer threshold (0.3) such reports were ten wrong
-    # ones ("James Brokenshire" for "Name the French interior minister", "Berlin" for a country) for one right and
-    # two that agree ("BBC Radio 5 Live" for "BBC": qa.selection.same_answer), on benchmarks/disagreement's fifteen
-    # sets; sixteenth.json, written before: unexpected values 8 -> 5, none lost (nineteenth.json, written later: one
-    # lost, 5 -> 3). An agreeing one needs only min_kindless_report_score: its text is the answer's.
+    # reader must think it more likely right than wrong (below it such reports were mostly wrong names: "James
+    # Brokenshire" for the French interior minister). Each bar's choice and figures: docs/benchmarks/history.md.
     min_other_report_score: float = 0.5
     # ... and an agreeing one from this: the SQuAD answer line (qa.decision.SQUAD_ANSWER_AT), on which these bars
     # were chosen (the reader scores spans by the model's own SQuAD calibration).
     min_kindless_report_score: float = 0.3
-    # A guess the reader scores at least this (its own SQuAD-calibrated score: the SQuAD answer line) is compared with
-    # the other articles' reports as an answer is ("Reports differ", "N articles agree"); after a weaker one they are
-    # shown uncompared (unconfirmed_report_articles). This keeps what the disagreement sets were built on.
+    # A guess the reader scores at least this (its own SQuAD-calibrated score: the SQuAD answer line) is compared
+    # with the other articles' reports as an answer is ("Reports differ", "N other articles agree"); after a weaker
+    # one they are shown uncompared (unconfirmed_report_articles), as the disagreement sets were built on.
     min_compared_guess_score: float = 0.3
     # When no span is strong enough to answer but at least this many articles report a value of the kind asked for
     # (by the report bars above), those reports are shown as they are, none as the answer (Answer.unconfirmed); 0
     # never. One article's low-scored figure is the reader's doubt (qa.selection.unconfirmed_reports); several
-    # articles' figures of the kind asked for are what the user needs to see. SQuAD v2.0's open corpus (one article
-    # per question): 1 of the 86 abstained unanswerable questions with a kind shows any on the dev articles, 6 of 158
-    # on the test half; the answers, and so F1, are unchanged.
+    # articles' figures of the kind asked for are what the user needs to see.
     unconfirmed_report_articles: int = 2
 
     def __post_init__(self) -> None:
@@ -127,8 +126,21 @@ class Settings:
 
     @property
     def chunking(self) -> dict[str, int]:
-        """The chunking an index records in its manifest (a different one means a rebuild)."""
-        return {"chunk_words": self.chunk_words, "overlap_words": self.overlap_words}
+        """How the articles were read and cut, as an index records it in its manifest (a different one means a
+        rebuild): the chunk sizes, and the version of the article parsing (titles, metadata) the chunks carry."""
+        return {"chunk_words": self.chunk_words, "overlap_words": self.overlap_words, "parser": PARSER_VERSION}
+
+    def for_folder(self, folder: Path, index: Path | None = None) -> Settings:
+        """The settings of a folder of articles, by the one rule of which index belongs to which folder: the
+        configured corpus keeps its index (QA_INDEX_DIR; embeddings/ in a checkout), any other folder has its own
+        per-user one (index_for), unless `index` names one. Used by build, serve, ask, search and calibrate."""
+        where = Path(folder).resolve()
+        if not where.is_dir():
+            raise ValueError(f"{folder} is not a folder of articles")
+        same = where == Path(self.seeds_dir).resolve()
+        return replace(
+            self, seeds_dir=where, index_dir=Path(index) if index else self.index_dir if same else index_for(where)
+        )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -141,8 +153,8 @@ class Settings:
                     values[name] = PARSE[kinds[name]](env[variable])
                 except ValueError as err:
                     raise ValueError(f"{variable}={env[variable]!r} is not a valid {kinds[name]}") from err
-        if not CHECKOUT and "seeds_dir" in values and "index_dir" not in values:
-            values["index_dir"] = index_for(values["seeds_dir"])  # installed: the index follows the corpus
+        if "seeds_dir" in values and "index_dir" not in values and not same_folder(values["seeds_dir"], BUNDLED_SEEDS):
+            values["index_dir"] = index_for(values["seeds_dir"])  # another corpus: its own index, never the seeds'
         return cls(**values)
 
 

@@ -121,8 +121,11 @@ def written_date(text: str) -> str | None:
     return f"{m.group(3)}-{MONTHS.index(m.group(2).lower()) + 1:02d}-{int(m.group(1)):02d}"
 
 
+TITLE_CHARS = 300  # a lead sentence longer than this (a run-on, a list) is cut at a word, with "…"
+
+
 def find_title(text: str, content: list[Line], outlet: str | None) -> str:
-    """The first short headline-like line, else the lead sentence cut to a dozen words."""
+    """The first short headline-like line, else the lead sentence, whole."""
     for ln in content[:2]:
         line = ln.text.strip()
         if line in PUBLISHERS:
@@ -135,8 +138,9 @@ def find_title(text: str, content: list[Line], outlet: str | None) -> str:
     if outlet and lead.lstrip().startswith(outlet):
         lead = lead.lstrip()[len(outlet) :]
     sentence = re.split(r"(?<=[.!?])\s", " ".join(lead.split()), maxsplit=1)[0]
-    words = sentence.split()
-    return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+    if len(sentence) <= TITLE_CHARS:
+        return sentence
+    return sentence[: sentence.rfind(" ", 0, TITLE_CHARS)].rstrip(",;:") + "…"
 
 
 def without_scrape_label(text: str, regions: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
@@ -162,17 +166,15 @@ def merge_regions(text: str, keep: list[Line]) -> tuple[tuple[int, int], ...]:
 
 
 def article_paths(seeds_dir: Path) -> list[Path]:
-    """Every article file in the folder (.txt, .md, .html, .htm, .pdf; not hidden; a README describes the folder
-    and is no article), sorted so builds are deterministic."""
+    """Every file in the folder that may be an article, sorted so builds are deterministic: not hidden, and not a
+    README (which describes the folder). A file in no article format (.txt, .md, .html, .htm, .pdf) is listed
+    too, so that the build skips it saying why instead of ignoring it without a word."""
     if not seeds_dir.is_dir():
         raise CorpusError(f"seeds folder {seeds_dir} does not exist")
     return sorted(
         p
         for p in seeds_dir.iterdir()
-        if p.is_file()
-        and suffix(p.name) in SUFFIXES
-        and not p.name.startswith(".")
-        and not p.name.lower().startswith("readme.")
+        if p.is_file() and not p.name.startswith(".") and not p.name.lower().startswith("readme.")
     )
 
 
@@ -202,14 +204,23 @@ def load_articles(seeds_dir: Path) -> tuple[list[Article], dict[str, str]]:
     articles: list[Article] = []
     skipped: dict[str, str] = {}
     for path in article_paths(seeds_dir):
+        if suffix(path.name) not in SUFFIXES:  # never read: it may be large, and its bytes cannot matter
+            skipped[path.name] = f"not an article format ({', '.join(SUFFIXES)})"
+            continue
         try:
             articles.append(read_article(path.name, path.read_bytes()))
         except ValueError as err:
             skipped[path.name] = str(err).removeprefix(f"{path.name}: ")
-            logger.warning("skipped %s", err)
+            logger.info("skipped %s", err)  # the build's report says so once (qa.loading.ensure_index_with_progress)
     return articles, skipped
 
 
 def corpus_hashes(seeds_dir: Path) -> dict[str, str]:
-    """sha256 of every article file's bytes, by file name: what the manifest compares for staleness."""
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in article_paths(seeds_dir)}
+    """sha256 of every article file's bytes, by file name: what the manifest compares for staleness (a file in no
+    article format by its size alone: it is skipped whatever it holds)."""
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        if suffix(p.name) in SUFFIXES
+        else f"not an article: {p.stat().st_size} bytes"
+        for p in article_paths(seeds_dir)
+    }

@@ -12,6 +12,7 @@ import io
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 CONVERTED = (".html", ".htm", ".pdf")
@@ -86,7 +87,7 @@ def from_pdf(name: str, raw: bytes) -> Converted:
         reader = pypdf.PdfReader(io.BytesIO(raw))
         if reader.is_encrypted:
             raise ValueError(f"{name}: the PDF is encrypted; save an unlocked copy")
-        texts = [" ".join((page.extract_text() or "").split("\n")).strip() for page in reader.pages]
+        texts = [page_text(page) for page in reader.pages]
         info = reader.metadata
     except ValueError:
         raise
@@ -101,7 +102,47 @@ def from_pdf(name: str, raw: bytes) -> Converted:
         at += len(t) + 2
     title = str(info.title).strip() if info and info.title else None
     author = str(info.author).strip() if info and info.author else None
-    return Converted("\n\n".join(parts) + "\n", "pdf", title=title or None, byline=author or None, pages=tuple(pages))
+    first, *rest = parts[0].split("\n\n")
+    outlet, date = dateline(first)
+    if outlet and not title and rest and len(rest[0]) <= 150 and not rest[0].endswith((".", ",", ":")):
+        title = rest[0]  # the headline under the dateline
+    text = "\n\n".join(parts) + "\n"
+    return Converted(
+        text, "pdf", title=title or None, outlet=outlet, date=date, byline=author or None, pages=tuple(pages)
+    )
+
+
+def page_text(page: Any) -> str:
+    """A PDF page's text in reading order, its paragraphs separated by blank lines and each paragraph's lines
+    joined: the paragraphs are where the page's layout (pypdf's layout mode) leaves a vertical gap after a line.
+    Where the two extractions do not line up (columns side by side), the page is one paragraph."""
+    lines = [ln.strip() for ln in (page.extract_text() or "").split("\n") if ln.strip()]
+    laid = [ln.strip() for ln in (page.extract_text(extraction_mode="layout") or "").split("\n")]
+    ends = {laid[i] for i in range(len(laid) - 1) if laid[i] and not laid[i + 1]}
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        paragraphs[-1].append(line)
+        if line in ends:
+            paragraphs.append([])
+    return "\n\n".join(" ".join(p) for p in paragraphs if p)
+
+
+# "Lakeview Courier, 2 October 2026" or "Lakeview Courier, October 2, 2026" as a PDF's first paragraph
+DATELINE = re.compile(r"^([^,\n]{2,60}),\s*(\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+ \d{1,2},? \d{4})\s*$")
+
+
+def dateline(first: str) -> tuple[str | None, str | None]:
+    """(outlet, ISO date) of a first paragraph that is a dateline, else (None, None)."""
+    from qa.dates import MONTHS
+
+    m = DATELINE.match(first.strip())
+    if not m:
+        return None, None
+    words = m.group(2).replace(",", "").split()
+    day, month, year = (words[0], words[1], words[2]) if words[0].isdigit() else (words[1], words[0], words[2])
+    if month.lower() not in MONTHS:
+        return None, None
+    return m.group(1).strip(), f"{year}-{MONTHS.index(month.lower()) + 1:02d}-{int(day):02d}"
 
 
 def page_at(pages: tuple[int, ...], offset: int) -> int | None:

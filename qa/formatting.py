@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
+from typing import Any
 
+from qa.text import headline
 from qa.types import Answer, Passage, Span
 
 SNIPPET_CHARS = 320
@@ -59,7 +62,7 @@ def describe(passage: Passage, markdown: bool, at: int | None = None) -> str:
     """'Title — Outlet, date · file (page, chars)' for a citation line; the page is that of article offset `at`
     (the cited span) when given, else where the passage starts."""
     facts = escape(", ".join(x for x in (passage.outlet, passage.shown_date) if x), markdown)
-    title = escape(passage.title, markdown)
+    title = escape(headline(passage.title), markdown)
     title = f"*{title}*" if markdown else title
     where = escape(passage.article_id, markdown)  # no code span: a file name is text, and escapes show inside one
     number = passage.chunk.page_at(passage.start if at is None else at)
@@ -75,13 +78,15 @@ def citation_number(answer: Answer, span: Span) -> int:
 
 
 def report_line(answer: Answer, span: Span, markdown: bool, *, value: bool = True) -> str:
-    """One article's report: its value (unless the block's value is the answer's), outlet, date (as the text gives
-    it), title, citation and, for another article than the answer's (already quoted above), the words around it."""
+    """One article's report: its value (unless the block's value is the answer's), whose it is (outlet and date as
+    the text gives them, and the title; the title alone where there is no outlet), its citation and, for another
+    article than the answer's (already quoted above), the words around it."""
     shown = escape(" ".join(span.text.split()), markdown)
     shown = (f"**{shown}**" if markdown else shown) + " — " if value else ""
-    facts = escape(", ".join(x for x in (span.outlet, span.date or "undated") if x), markdown)
-    title = escape(span.title, markdown)
+    title = escape(headline(span.title), markdown)
     title = f"*{title}*" if markdown else f"“{title}”"
+    date = escape(span.date or "undated", markdown)
+    whose = f"{escape(span.outlet, markdown)}, {date}: {title}" if span.outlet else f"{title}, {date}"
     own = answer.span or answer.guess  # quoted above already
     same = own is not None and (own.passage.chunk.id, own.start, own.end) == (
         span.passage.chunk.id,
@@ -89,7 +94,7 @@ def report_line(answer: Answer, span: Span, markdown: bool, *, value: bool = Tru
         span.end,
     )
     quote = "" if same else " " + words_around(span, markdown)
-    return f"- {shown}{facts}: {title} [{citation_number(answer, span)}]{quote}"
+    return f"- {shown}{whose} [{citation_number(answer, span)}]{quote}"
 
 
 def whole_words(text: str, lo: int, hi: int) -> tuple[int, int]:
@@ -112,8 +117,8 @@ def words_around(span: Span, markdown: bool, chars: int = 70) -> str:
 
 
 def report_lines(answer: Answer, markdown: bool) -> list[str]:
-    """ "Reports differ" (the answer's article first, then the others newest first) or "N articles agree"; for an
-    abstention, the reports of the kind asked for that none is confident of (Answer.unconfirmed)."""
+    """ "Reports differ" (the answer's article first, then the others newest first) or "N other articles agree";
+    after a weak guess, the reports of the kind asked for, none compared with it (Answer.unconfirmed)."""
     bold = (lambda t: f"**{t}**") if markdown else (lambda t: t)
     if answer.unconfirmed:
         n = len(answer.alternatives)
@@ -129,9 +134,9 @@ def report_lines(answer: Answer, markdown: bool) -> list[str]:
         n = 1 + len(answer.alternatives) + len(answer.agreeing)
         spans = [chosen, *answer.agreeing, *answer.alternatives]
         return ["", bold(f"Reports differ ({n} articles):"), *(report_line(answer, s, markdown) for s in spans)]
-    spans = [chosen, *answer.agreeing]
-    head = bold(f"{len(spans)} articles agree:")
-    return ["", head, *(report_line(answer, s, markdown, value=False) for s in spans)]
+    others = len(answer.agreeing)  # the answer's own article is cited in its line above
+    head = bold(f"{others} other article{'s' if others > 1 else ''} agree{'s' if others == 1 else ''}:")
+    return ["", head, *(report_line(answer, s, markdown, value=False) for s in answer.agreeing)]
 
 
 def source_words(span: Span, markdown: bool) -> str:
@@ -207,21 +212,80 @@ def format_passages(passages: list[Passage], *, markdown: bool = False) -> str:
     return "\n".join(rows)
 
 
-def article_html(facts: dict[str, str | None], text: str, span: tuple[int, int] | None) -> str:
-    """A whole article as HTML for the article view: title, outlet, date and file, then the text (line breaks
-    kept) with text[start:end] marked (id "hl", scrolled into view by the page). Everything is escaped."""
-    head = " · ".join(html.escape(x) for x in (facts.get("outlet"), facts.get("date"), facts.get("id")) if x)
+PARAGRAPH = re.compile(r"\n[^\S\n]*\n\s*")  # a blank line (and what whitespace follows) ends a paragraph
+ARTICLE_STYLE = (  # the article scrolls in its own box, so that its header stays in view above any marked span
+    ".qa-article{height:calc(100vh - 200px);min-height:320px;overflow-y:auto;"
+    "padding:0 max(1rem,calc((100% - 72ch) / 2)) 40vh;font-size:1.06rem;line-height:1.65}"
+    ".qa-article header{position:sticky;top:0;z-index:1;padding:.6rem 0 .5rem;"
+    "background:var(--background-fill-primary,#fff);border-bottom:1px solid var(--border-color-primary,#ddd)}"
+    ".qa-article h2{margin:0 0 .2rem;font-size:1.45rem;line-height:1.3}.qa-article header p{margin:0;opacity:.8}"
+    ".qa-article mark{scroll-margin-top:8rem;padding:0 .1em}"
+)
+
+
+def paragraphs(text: str, start: int) -> list[tuple[int, int]]:
+    """[start, end) of each paragraph of text from `start` on: parts between blank lines, outer whitespace left out."""
+    out = []
+    lo = start
+    for m in [*PARAGRAPH.finditer(text, start), None]:
+        hi = m.start() if m else len(text)
+        a, b = lo + len(text[lo:hi]) - len(text[lo:hi].lstrip()), lo + len(text[lo:hi].rstrip())
+        if b > a:
+            out.append((a, b))
+        lo = m.end() if m else len(text)
+    return out
+
+
+def paragraph_html(text: str, a: int, b: int, span: tuple[int, int] | None, first_mark: bool) -> str:
+    """One paragraph, its hard line breaks shown as spaces (one character each: offsets are unchanged), the part of
+    [span) inside it marked; the first mark is the one scrolled to (id "hl")."""
+
+    def flow(x: int, y: int) -> str:
+        return html.escape(text[x:y].replace("\n", " "))
+
+    if span is None or span[1] <= a or span[0] >= b or span[0] == span[1]:
+        return f"<p>{flow(a, b)}</p>"
+    s, e = max(a, span[0]), min(b, span[1])
+    mark = '<mark id="hl">' if first_mark else "<mark>"
+    return f"<p>{flow(a, s)}{mark}{flow(s, e)}</mark>{flow(e, b)}</p>"
+
+
+def past_header(text: str, begin: int, facts: Mapping[str, Any]) -> int:
+    """begin moved past lines that only repeat what the header shows: the title line, the outlet's name, a
+    dateline ("Lakeview Courier, 2 October 2026")."""
+    title, outlet = (" ".join(str(facts.get(k) or "").split()).lower() for k in ("title", "outlet"))
+    while begin < len(text):
+        end = text.find("\n", begin)
+        end = len(text) if end < 0 else end
+        line = " ".join(text[begin:end].split()).lower()
+        dateline = bool(outlet) and line.startswith(outlet) and len(line) <= len(outlet) + 30
+        if not line or not (line in (title, outlet) or dateline):
+            break
+        begin = end + 1
+        while begin < len(text) and text[begin].isspace():
+            begin += 1
+    return begin
+
+
+def article_html(facts: Mapping[str, Any], text: str, span: tuple[int, int] | None) -> str:
+    """A whole article for reading: its title, outlet, date and file in a header that stays in view, then its
+    text from where the article proper starts (facts["start"]: the metadata lines above it are in the header),
+    paragraph by paragraph, reflowed to a readable measure, with text[start:end] marked (the first mark has id
+    "hl" and is scrolled to below the header). Everything from the article is escaped."""
+    head = " · ".join(html.escape(str(x)) for x in (facts.get("outlet"), facts.get("date"), facts.get("id")) if x)
     if span is not None:
         start, end = max(0, min(span[0], len(text))), max(0, min(span[1], len(text)))
         span = (start, max(start, end))
-    if span is None or span[0] == span[1]:
-        body = html.escape(text)
-    else:
-        before, marked, after = text[: span[0]], text[span[0] : span[1]], text[span[1] :]
-        body = f'{html.escape(before)}<mark id="hl">{html.escape(marked)}</mark>{html.escape(after)}'
+    begin = past_header(text, max(0, min(int(facts.get("start") or 0), len(text))), facts)
+    if span is not None and span[0] < begin:  # a span above the article proper: show from it
+        begin = span[0]
+    body, marked = [], False
+    for a, b in paragraphs(text, begin):
+        body.append(paragraph_html(text, a, b, span, not marked))
+        marked = marked or (span is not None and span[0] < b and span[1] > a and span[0] < span[1])
     return (
-        f"<h2>{html.escape(facts.get('title') or '')}</h2><p><em>{head}</em></p>"
-        f'<div style="white-space: pre-wrap; line-height: 1.5">{body}</div>'
+        f"<style>{ARTICLE_STYLE}</style><article class='qa-article'><header>"
+        f"<h2>{html.escape(str(facts.get('title') or ''))}</h2><p><em>{head}</em></p></header>{''.join(body)}</article>"
     )
 
 

@@ -61,6 +61,7 @@ class Manifest:
     last_build: dict[str, Any] = field(default_factory=dict)  # what the build embedded and reused
     versions: dict[str, str] = field(default_factory=dict)
     store: str = "faiss"  # faiss (this folder's files) | milvus (qa.stores.milvus: artifacts name the collection)
+    corpus: str = ""  # the folder of articles it was built from (absolute): no other folder's build writes here
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:

@@ -382,9 +382,7 @@ def no_noun(after: list[str]) -> bool:
     """Whether the words after a number are only a participle, perhaps after an adverb ("the number of migrants
     ... with nearly 21,000 landing on the Greek islands", "500,000 initially predicted"): the noun is left out, and
     what is counted is what the sentence is about, as when no word follows. A participle before a noun ("3,000
-    trained officers") is not. On SQuAD v2.0's open corpus no answer changes (dev and test halves);
-    benchmarks/disagreement/eighteenth.json, written before it, with qa.selection.reports preferring the topical
-    span: 50.0% -> 57.7% of values shown."""
+    trained officers") is not."""
     words = after[1:] if len(after) == 2 and after[0].endswith("ly") else after
     return len(words) == 1 and words[0].endswith(("ing", "ed")) and len(words[0]) > 4
 

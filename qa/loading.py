@@ -10,12 +10,13 @@ import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from qa import build
 from qa.config import Settings
 from qa.decision import Decision, resolve
 from qa.embedding import Encoder, SentenceTransformerEncoder, encoder_name, resolve_model_path
-from qa.index import Manifest
+from qa.index import IncompatibleIndexError, Manifest, MissingIndexError
 from qa.onnx_encoder import OnnxInt8Encoder
 from qa.reader import TransformersReader
 from qa.retriever import Retriever
@@ -53,7 +54,7 @@ def cached_reader(model_dir: Path, max_answer_tokens: int, threads: int, precisi
 def decision(settings: Settings) -> Decision:
     """The deployment's decision (qa.decision.resolve), its answer line moved by QA_MIN_ANSWER_SCORE when set."""
     found, where = resolve(settings.decision, settings.index_dir, settings.reader_model)
-    logger.info("decision from %s (%s)", where, found.fitted_on or "no description")
+    logger.debug("decision from %s (%s)", where, found.fitted_on or "no description")
     return found.with_answer_at(settings.min_answer_score)
 
 
@@ -109,7 +110,8 @@ def ensure_index(
     if index_is_current(settings) and not force:
         return None
     where = target(settings)
-    logger.info("building the index in %s from %s", where.describe(), settings.seeds_dir)
+    refuse_another_folders(settings)
+    logger.debug("building the index in %s from %s", where.describe(), settings.seeds_dir)
     if where.kind == "milvus":
         from qa.stores.milvus_build import build_milvus
 
@@ -133,16 +135,55 @@ def ensure_index(
     )
 
 
+class IndexOwnedError(ValueError):
+    """The index folder holds the index of another folder of articles: a build never writes over it."""
+
+
+def refuse_another_folders(settings: Settings) -> None:
+    """IndexOwnedError when settings.index_dir holds the index of another folder of articles that is still there:
+    its manifest names that folder, and it holds fewer than half of this folder's files. A copy of a folder with
+    its index, or a folder moved, shares the files and is this folder's; an index from before corpora were
+    recorded names none, and is taken as this folder's."""
+    from qa.corpus import article_paths
+    from qa.index import read_manifest
+
+    try:
+        manifest = read_manifest(settings.index_dir)
+    except (MissingIndexError, IncompatibleIndexError):
+        return
+    owner = manifest.corpus
+    if not owner or Path(owner) == Path(settings.seeds_dir).resolve() or not Path(owner).is_dir():
+        return
+    here = {p.name for p in article_paths(settings.seeds_dir)}
+    if here and len(here & set(manifest.files)) * 2 >= len(here):
+        return
+    raise IndexOwnedError(
+        f"the index in {settings.index_dir} is the index of {owner}, not of {settings.seeds_dir}: a build never writes "
+        f"into another folder's index (give {settings.seeds_dir} its own with --index, or delete {settings.index_dir})"
+    )
+
+
 def ensure_index_with_progress(settings: Settings, *, force: bool = False) -> Manifest | None:
-    """ensure_index with a progress bar on stderr (`qa build`, `qa serve`, app.py)."""
+    """ensure_index for people (`qa build`, `qa serve`, `qa ask DIR`, app.py): on stderr, one line a stage, one
+    progress bar for the embedding (drawn once it has something to count), and each skipped file once, with why."""
     import sys
 
     from tqdm import tqdm
 
-    with tqdm(total=0, desc="embedding chunks", unit="chunk", file=sys.stderr) as bar:
+    bars: list[Any] = []
 
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
+    def progress(done: int, total: int) -> None:
+        if not bars:
+            bars.append(tqdm(total=total, desc="embedding", unit="chunk", file=sys.stderr, mininterval=0.5))
+        bars[0].update(done - bars[0].n)
 
-        return ensure_index(settings, force=force, progress=progress)
+    if not (index_is_current(settings) and not force):
+        print(f"indexing {settings.seeds_dir} into {target(settings).describe()}", file=sys.stderr)
+    try:
+        manifest = ensure_index(settings, force=force, progress=progress)
+    finally:
+        for bar in bars:
+            bar.close()
+    for name, why in (manifest.skipped if manifest else {}).items():
+        print(f"skipped {name}: {why}", file=sys.stderr)
+    return manifest

@@ -76,7 +76,13 @@ def export_int8(model_dir: Path, out: Path) -> None:
                 dynamo=False,
             )
         int8 = Path(tmp) / "int8.onnx"
-        quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True)
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(logging.ERROR)  # its advice to pre-process the model first is for a library user, not ours
+        try:
+            quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True)
+        finally:
+            root.setLevel(level)
         int8.replace(out)
 
 

@@ -82,10 +82,11 @@ class QA:
             "skipped": dict(m.skipped),
         }
 
-    def articles(self) -> list[dict[str, str | None]]:
-        """Each indexed article's file, title, outlet and date (ISO, else as written), by file name."""
+    def articles(self) -> list[dict[str, Any]]:
+        """Each indexed article's file, title, outlet, date (ISO, else as written) and where its indexed text
+        starts (the offset of its first chunk: the title and metadata lines are above it), by file name."""
         return [
-            {"id": c.article_id, "title": c.title, "outlet": c.outlet, "date": c.shown_date}
+            {"id": c.article_id, "title": c.title, "outlet": c.outlet, "date": c.shown_date, "start": c.start}
             for c in self.retriever.store.articles()
         ]
 

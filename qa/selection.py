@@ -30,8 +30,7 @@ from qa.types import Answer, Passage, Span
 # An answer or report never runs across a blank line: a span from a headline into the next story ("Bernard
 # Cazeneuve Labour: France 'needs to do more ...' Shadow immigration minister David Hanson"). Judged after a figure
 # is narrowed (valued), so that "... since June trying to get to Britain ...\n\nSome 3,000" still gives FRANCE 24's
-# 3,000 (judged before, it cost four values on benchmarks/disagreement). SQuAD v2.0's open corpus, same readings:
-# F1 55.04 -> 55.13 on the dev articles (where it was decided), 55.67 -> 55.77 on the whole test half.
+# 3,000.
 PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 
 
@@ -94,7 +93,7 @@ def choose_answer(
         return Answer(question=question, score=decision.confidence(best), sources=retrieved)
     if not strong and best.score < compared_score:
         # a weak guess: what every article reports is shown as it is, none compared with it
-        sources = with_reported(passages, unconfirmed)
+        sources = with_reported(passages, unconfirmed, best)
         guessed = Answer(question=question, score=0.0, sources=sources, alternatives=unconfirmed, guess=best)
         return scored(replace(guessed, unconfirmed=bool(unconfirmed)), decision)
     pool = strong or [best]
@@ -108,7 +107,7 @@ def choose_answer(
     answer = Answer(
         question=question,
         score=0.0,
-        sources=with_reported(passages, (*agreeing, *differing)),
+        sources=with_reported(passages, (*agreeing, *differing), chosen),
         span=chosen if strong else None,
         guess=None if strong else chosen,
         alternatives=differing,
@@ -184,21 +183,21 @@ def unconfirmed_reports(
     articles give one (0: never); none without a kind, where nothing tells a report from any other span.
 
     One article's report alone is not shown, even one whose form names the kind in a sentence about the question's
-    topic (FRANCE 24's "At least 10 people have been killed since June", which only it reports): on SQuAD v2.0's
-    open corpus that showed a figure for 1 of the 86 abstained unanswerable questions with a kind on the dev
-    articles, but for 13 of 158 on the test half (against 4 right ones for answerable questions), SQuAD's
-    unanswerable questions naming a figure the text gives for something else."""
+    topic: unanswerable questions often name a figure that one text gives for something else."""
     if want.kind == OTHER or articles < 1:
         return ()
     _, found = reports(want, None, spans, report_score, min(report_score, named_report_score))
     return found if len(found) >= articles else ()
 
 
-def with_reported(passages: Sequence[Passage], shown: Sequence[Span]) -> tuple[Passage, ...]:
-    """Sources: the retrieved passages, then those read for reports that gave one (each report cites its passage)."""
+def with_reported(passages: Sequence[Passage], shown: Sequence[Span], lead: Span | None = None) -> tuple[Passage, ...]:
+    """Sources: the passage of the answer or guess (lead) first, so that it is source [1], then the other retrieved
+    passages in retrieval order, then those read for reports that gave one (each report cites its passage)."""
     reported = {s.passage.chunk.id for s in shown}
+    first = lead.passage.chunk.id if lead else None
     retrieved = tuple(p for p in passages if not p.for_reports)
-    return retrieved + tuple(p for p in passages if p.for_reports and p.chunk.id in reported)
+    ordered = tuple(p for p in retrieved if p.chunk.id == first) + tuple(p for p in retrieved if p.chunk.id != first)
+    return ordered + tuple(p for p in passages if p.for_reports and p.chunk.id in reported)
 
 
 def same_answer(a: str, b: str) -> bool:
@@ -219,8 +218,7 @@ def reports(
     "3,000 people ... camped in Calais" for "the estimated number of migrants at Calais", not the 21,000 landing on
     the Greek islands); it agrees when any such span of it gives the chosen answer. Differing ones newest first.
     Without a chosen answer (an abstention), every article's report differs. A sum is a report only in a sentence
-    that says it is paid, given or spent (qa.kinds.transacted): ITV's "£36 may not seem like much" had been 27 of
-    the 37 unexpected sums on benchmarks/disagreement; none of the expected values is lost."""
+    that says it is paid, given or spent (qa.kinds.transacted), not ITV's "£36 may not seem like much"."""
     cited = chosen.article_id if chosen else None
     answer = chosen.text if chosen else None
     per_article: dict[str, list[Span]] = {}

@@ -32,6 +32,14 @@ def f1_score(prediction: str, gold: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
+def headline(title: str, words: int = 12) -> str:
+    """A title short enough for a line: an article without a headline is titled by its whole lead sentence (shown
+    so in the article view), which a citation line or an index entry shortens to its first words."""
+    if title.endswith((".", "…")) and len(title.split()) > words:
+        return " ".join(title.split()[:words]) + "…"
+    return title
+
+
 # A number as news prints it: "3000", "3,000", "3 000", "3.5", "2,500"; never part of a word or a date like 2015-08.
 NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,3}(?:[, \u00a0\u202f]\d{3})+|\d+)(?:\.(\d+))?(?![\w/-])")
 # Month names and their abbreviations ("Aug 3"), whole words only: "market" or "decade" is no month.

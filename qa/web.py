@@ -32,6 +32,22 @@ EXAMPLES = [  # each answered confidently on the seeds (tests/e2e/test_models.py
     "Who is the mayor of Calais?",
 ]
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 7860
+# The marked span into view (its scroll margin keeps the article's sticky header above it), once it is drawn.
+SCROLL_TO_MARK = "() => setTimeout(() => document.getElementById('hl')?.scrollIntoView({block: 'start'}), 300)"
+# A source's "open the article" link opens the article in this page's Article tab, the conversation kept: the
+# chat renders links to open in a new tab (a second copy of the app), so clicks on them are taken here instead.
+LINKS_IN_PAGE = """() => {
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest && event.target.closest('a[href*="?article="]');
+    const box = document.querySelector('#article-link textarea, #article-link input');
+    if (!link || !box || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    event.stopPropagation();
+    box.value = link.getAttribute('href');
+    box.dispatchEvent(new Event('input', {bubbles: true}));
+    setTimeout(() => document.getElementById('article-follow').click(), 50);
+  }, true);
+}"""
 
 
 def listen_address(env: Mapping[str, str]) -> tuple[str, int]:
@@ -252,9 +268,8 @@ def build_demo(qa: QA, settings: Settings | None = None, *, read_only: bool = Fa
     # annotations it sees only a string it cannot resolve (gradio is imported here, lazily), so give it the class.
     vote.__annotations__["data"] = gr.LikeData
 
-    def from_address(request: gr.Request) -> tuple[Any, Any, str]:
-        """A page opened from a source's link (?article=...&start=...&end=...) shows that article, span marked."""
-        query = dict(request.query_params) if request else {}
+    def opened(query: Mapping[str, str]) -> tuple[Any, Any, str]:
+        """The Article tab on the article a source's link names (?article=...&start=...&end=...), span marked."""
         if "article" not in query:
             return gr.update(), gr.update(), app.article_view(None)
         try:
@@ -263,6 +278,16 @@ def build_demo(qa: QA, settings: Settings | None = None, *, read_only: bool = Fa
             start = end = None  # type: ignore[assignment]
         article = query["article"]
         return gr.update(selected="article"), gr.update(value=article), app.article_view(article, start, end)
+
+    def from_address(request: gr.Request) -> tuple[Any, Any, str]:
+        """A page opened at a source's link (in a new tab, or from a bookmark) shows that article."""
+        return opened(dict(request.query_params) if request else {})
+
+    def from_link(href: str) -> tuple[Any, Any, str]:
+        """A source's link clicked in the chat: the same page shows the article (LINKS_IN_PAGE sent its href)."""
+        from urllib.parse import parse_qsl, urlsplit
+
+        return opened(dict(parse_qsl(urlsplit(href or "").query)))
 
     def chosen(article: str | None) -> str:
         return app.article_view(article)
@@ -287,10 +312,16 @@ def build_demo(qa: QA, settings: Settings | None = None, *, read_only: bool = Fa
             with gr.Tab("Article", id="article") as article_tab:
                 choice = gr.Dropdown(choices=ids(), label="Article", elem_id="article-choice", value=None)
                 view = gr.HTML(app.article_view(None), elem_id="article-view")
+        gr.HTML("<style>.qa-plumbing{display:none !important}</style>", padding=False)
+        # what a clicked source link asks for: rendered (so that the page's script can fill it) but never shown
+        link = gr.Textbox(elem_id="article-link", elem_classes=["qa-plumbing"], container=False)
+        follow = gr.Button(elem_id="article-follow", elem_classes=["qa-plumbing"])
         choice.input(chosen, inputs=choice, outputs=view, api_visibility="private")
         article_tab.select(lambda: gr.update(choices=ids()), outputs=choice, api_visibility="private")
-        demo.load(from_address, None, [tabs, choice, view], api_visibility="private").then(
-            None, js="() => setTimeout(() => document.getElementById('hl')?.scrollIntoView({block: 'center'}), 300)"
+        demo.load(from_address, None, [tabs, choice, view], api_visibility="private").then(None, js=SCROLL_TO_MARK)
+        demo.load(None, js=LINKS_IN_PAGE)
+        follow.click(from_link, inputs=link, outputs=[tabs, choice, view], api_visibility="private").then(
+            None, js=SCROLL_TO_MARK
         )
         gr.api(ask, api_name="ask", concurrency_limit=4)
         gr.api(retrieve, api_name="retrieve", concurrency_limit=4)
@@ -356,9 +387,13 @@ def serve(args: argparse.Namespace, settings: Settings, parser: argparse.Argumen
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("qa").setLevel(logging.INFO)  # our own start-up lines; third-party INFO only with --verbose
     ensure_index_with_progress(settings)
-    build_demo(QA.load(settings), settings, read_only=args.read_only).queue(default_concurrency_limit=4).launch(
+    demo = build_demo(QA.load(settings), settings, read_only=args.read_only).queue(default_concurrency_limit=4)
+    shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    logger.info("the chat is on http://%s:%d (stop it with Ctrl+C)", shown, args.port)
+    demo.launch(  # quiet: Gradio's own lines (its share link hint is no use to an offline app); ours above
         server_name=args.host,
         server_port=args.port,
         auth=logins or None,
         auth_message="News QA: log in to ask questions and add articles.",
+        quiet=True,
     )

@@ -102,7 +102,7 @@ def write_build(
     embedded = write_rows(client, name, plan, hashes, encoder, batch_size, progress)
     set_vector_index(client, name, wanted)
     client.flush(name)  # the rows are durable before any manifest names them
-    manifest = new_manifest(plan, embedded, encoder, chunking, hashes, skipped, len(articles))
+    manifest = new_manifest(plan, embedded, encoder, chunking, hashes, skipped, len(articles), seeds_dir)
     manifest = replace(
         manifest,
         store="milvus",

@@ -155,9 +155,12 @@ def test_a_stale_index_is_rebuilt_when_the_app_starts(real_settings, tmp_path: P
 
 
 def test_the_start_is_quiet(live_server: LiveServer) -> None:
-    """Third-party INFO lines (the faiss loader, the ONNX quantiser) stay out of the log unless --verbose."""
+    """Third-party INFO lines (the faiss loader, the ONNX quantiser) stay out of the log unless --verbose; no
+    share-link hint (an offline app has no use for one); one line of ours says where the chat is."""
     log = live_server.log.read_text()
     assert "INFO faiss" not in log and "INFO onnx" not in log, log[:2000]
+    assert "share=True" not in log and "public link" not in log, log[:2000]
+    assert log.count("the chat is on http://127.0.0.1:") == 1, log[:2000]
 
 
 def test_gradio_server_port_is_honoured(real_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -144,8 +144,10 @@ def test_the_answer_is_in_view_after_a_question_at_1280_by_800(browser, server: 
     context.close()
 
 
-def test_a_source_opens_its_article_with_the_span_marked_and_in_view(browser, server: str) -> None:  # type: ignore[no-untyped-def]
-    """Issue 16, part 4: "open the article" on a source shows the whole article, the answer marked, on screen."""
+def test_a_source_opens_its_article_in_the_same_page_marked_under_its_heading(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    """ "open the article" on a source shows the whole article in this page's Article tab (the conversation kept,
+    no second copy of the app), the answer marked and in view under the article's heading, which stays in view;
+    the text reflowed to a readable measure."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.goto(server, wait_until="load")
@@ -153,20 +155,38 @@ def test_a_source_opens_its_article_with_the_span_marked_and_in_view(browser, se
     bot = ask(page, "What shift in the character of Calais's migrant population did its mayor describe?")
     answer = bot.locator("p strong").first.inner_text()
     open_sources(bot)
-    link = bot.get_by_role("link", name="open the article").first
-    with context.expect_page(timeout=10_000) as opened:  # the chat opens links in a new tab
-        link.click()
-    article = opened.value
-    marked = article.locator("#article-view mark#hl")
+    bot.get_by_role("link", name="open the article").first.click()
+    marked = page.locator("#article-view mark#hl")
     marked.wait_for(timeout=60_000)
-    article.wait_for_timeout(1000)  # the page scrolls the mark into view once it is drawn
+    page.wait_for_timeout(1000)  # the page scrolls the mark into view once it is drawn
+    assert len(context.pages) == 1  # the same page
     assert " ".join(marked.inner_text().split()) == answer
-    box = marked.bounding_box()
-    assert box is not None and 0 <= box["y"] <= 800 - box["height"], box
-    assert "003_bd1ad776a86b5c50.txt" in str(article.locator("#article-view").inner_text())
+    box, head = marked.bounding_box(), page.locator("#article-view header").bounding_box()
+    assert box is not None and head is not None and head["y"] >= 0 and head["y"] + head["height"] <= box["y"] <= 800
+    assert "ITV News" in page.locator("#article-view header").inner_text()
+    assert "003_bd1ad776a86b5c50.txt" in page.locator("#article-view header").inner_text()
+    measure = page.evaluate(
+        "() => { const p = document.querySelector('#article-view article > p');"
+        " return p.clientWidth / parseFloat(getComputedStyle(p).fontSize); }"
+    )
+    assert 25 <= measure <= 40, measure  # about 70 characters a line: 72ch is about 36 em
+    page.get_by_role("tab", name="Chat").click()
+    assert "more favourable" in str(page.locator(".message.bot, [data-testid='bot']").last.inner_text())  # kept
     ARTIFACTS.mkdir(exist_ok=True)
-    article.screenshot(path=str(ARTIFACTS / "article-view.png"))
+    page.get_by_role("tab", name="Article", exact=True).click()
+    page.screenshot(path=str(ARTIFACTS / "article-view.png"))
     context.close()
+
+
+def test_an_article_without_a_headline_is_titled_by_its_whole_lead_sentence(page) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("tab", name="Article", exact=True).click()
+    page.locator("#article-choice input").fill("000_c41d2c88b869987b.txt")
+    page.keyboard.press("Enter")
+    heading = page.locator("#article-view header h2")
+    heading.wait_for(timeout=30_000)
+    assert heading.inner_text().endswith("to tackle a migrant crisis at the French port of Calais.")
+    body = page.locator("#article-view article > p").first.inner_text()
+    assert body.startswith("PARIS Aug 3") and "date 2015" not in body  # the scraper's label is metadata
 
 
 def test_differing_reports_are_shown_with_outlets_and_dates(page) -> None:  # type: ignore[no-untyped-def]
@@ -180,7 +200,7 @@ def test_differing_reports_are_shown_with_outlets_and_dates(page) -> None:  # ty
         ("3000", "Home Office, Thursday 2 July"),
         ("Some 3,000", "FRANCE 24, 2015-08-20"),
         ("around 2,500", "ITV News, undated"),
-        ("up to 2,300", "undated"),
+        ("up to 2,300", "French minister suggests UK officials should be sent to Calais, undated"),  # no outlet
     ]:
         assert f"{figure} — {facts}" in block, (figure, block)
         assert bot.locator("li strong", has_text=figure).count() >= 1
@@ -214,20 +234,21 @@ def test_a_thumbs_up_is_written_beside_the_index(page, live_server) -> None:  # 
     assert " ".join(text[vote["start"] : vote["end"]].split()) == "Natacha Bouchart"
 
 
-def first_source(bot) -> str:  # type: ignore[no-untyped-def]
-    return next(line for line in open_sources(bot).splitlines() if "chars" in line)
+def source_lines(bot) -> list[str]:  # type: ignore[no-untyped-def]
+    return [line for line in open_sources(bot).splitlines() if "chars" in line]
 
 
 def test_a_follow_up_is_read_with_the_conversation(page, browser, server: str) -> None:  # type: ignore[no-untyped-def]
     """The chat sends its history (Gradio's API endpoint does not): "What did he say?" after a question about the
-    Labour shadow minister is retrieved with that question, so its first source is the article quoting him."""
+    Labour shadow minister is retrieved with that question, so its first source (the answer's) is the article
+    quoting him, and its sources are not those of the question asked alone."""
     ask(page, "Who is the Labour shadow immigration minister?")
-    followed = first_source(ask(page, "What did he say?"))
-    assert "003_bd1ad776a86b5c50.txt" in followed, followed
+    followed = source_lines(ask(page, "What did he say?"))
+    assert "003_bd1ad776a86b5c50.txt" in followed[0], followed
     fresh = browser.new_context(viewport={"width": 1280, "height": 1400}).new_page()
     fresh.goto(server, wait_until="load")
     fresh.locator("textarea").first.wait_for(timeout=60_000)
-    alone = first_source(ask(fresh, "What did he say?"))
+    alone = source_lines(ask(fresh, "What did he say?"))
     assert alone != followed
 
 
@@ -291,3 +312,21 @@ def test_html_in_articles_is_shown_as_text(page, tmp_path: Path) -> None:  # typ
     assert page.evaluate("window.__xss") is None
     assert page.dialogs == []  # type: ignore[attr-defined]
     assert bot.locator("script, img[src=x]").count() == 0
+
+
+def test_the_answer_names_its_source_which_is_source_1_and_agreement_counts_the_others(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    """At 1280 x 800: the answer line says whose it is; the first source is the answer's passage (so its "open the
+    article" link marks the answer); "agree" counts the other articles."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(server, wait_until="load")
+    page.locator("textarea").first.wait_for(timeout=60_000)
+    bot = ask(page, "Who is the mayor of Calais?")
+    lead = str(bot.inner_text()).splitlines()[0]
+    assert lead.startswith("Natacha Bouchart — ITV News [1]"), lead
+    assert "1 other article agrees:" in str(bot.inner_text())
+    first = source_lines(bot)[0]
+    assert "003_bd1ad776a86b5c50.txt" in first, first  # the list renders its numbers apart from the text
+    href = bot.get_by_role("link", name="open the article").first.get_attribute("href") or ""
+    assert "article=003_bd1ad776a86b5c50.txt" in href
+    context.close()

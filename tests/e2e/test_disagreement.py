@@ -96,7 +96,7 @@ def test_articles_that_agree_are_all_cited(real_qa: QA) -> None:
     assert answer.text == "Natacha Bouchart" and not answer.reports_differ
     cited = {answer.article_id, *(s.article_id for s in answer.agreeing)}
     assert cited == {"001_faad21c899ddfd9f.txt", "003_bd1ad776a86b5c50.txt"}
-    assert "**2 articles agree:**" in format_answer(answer)
+    assert "**1 other article agrees:**" in format_answer(answer)  # the answer's own is cited above it
 
 
 def test_an_added_sixth_articles_figure_is_among_the_reports(real_settings: Settings, tmp_path: Path) -> None:

@@ -71,3 +71,47 @@ def test_the_kindless_report_bar_flag_reaches_the_setting() -> None:
     assert Settings().min_other_report_score == 0.5
     args = parser(Settings()).parse_args(["eval-disagree", "q.json", "--other-report-score", "0.3"])
     assert measured_settings(args, Settings()).min_other_report_score == 0.3
+
+
+def test_each_folder_of_articles_has_its_own_index_by_one_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa.config import index_for
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    base = Settings()
+    assert base.for_folder(base.seeds_dir) == base  # the configured corpus keeps its index
+    other = base.for_folder(mine)
+    assert other.seeds_dir == mine.resolve() and other.index_dir == index_for(mine) != base.index_dir
+    assert str(other.index_dir).startswith(str(tmp_path / "data"))
+    assert base.for_folder(mine, tmp_path / "idx").index_dir == tmp_path / "idx"  # unless one is named
+    # QA_SEEDS_DIR alone moves the index with the corpus (in a checkout too), never into the seeds' one
+    assert Settings.from_env({"QA_SEEDS_DIR": str(mine)}).index_dir == index_for(mine)
+    assert Settings.from_env({"QA_SEEDS_DIR": str(base.seeds_dir)}).index_dir == base.index_dir
+    with pytest.raises(ValueError, match="is not a folder of articles"):
+        base.for_folder(tmp_path / "missing")
+
+
+def test_a_build_never_writes_into_another_folders_index(seeds_copy: Path, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from qa.build import build_index
+    from qa.index import read_manifest
+    from qa.loading import IndexOwnedError, refuse_another_folders
+    from tests.conftest import HashingEncoder
+
+    index = tmp_path / "idx"
+    build_index(seeds_copy, index, encoder=HashingEncoder(), chunk_words=60, overlap_words=15)
+    assert read_manifest(index).corpus == str(seeds_copy.resolve())
+    settings = Settings(seeds_dir=seeds_copy, index_dir=index)
+    refuse_another_folders(settings)  # its own folder: fine
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "dover.txt").write_text("Dover\n\nA ferry ran late.\n", encoding="utf-8")
+    with pytest.raises(IndexOwnedError, match="never writes into another folder's index"):
+        refuse_another_folders(replace(settings, seeds_dir=other))
+    copy = tmp_path / "copy"  # a copy of the folder (or the folder moved) shares its files: its index too
+    copy.mkdir()
+    for path in seeds_copy.iterdir():
+        (copy / path.name).write_bytes(path.read_bytes())
+    refuse_another_folders(replace(settings, seeds_dir=copy))

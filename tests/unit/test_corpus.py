@@ -90,14 +90,15 @@ def test_bad_files_are_refused_with_a_reason(raw: bytes, reason: str) -> None:
         decode_article(raw, "bad.txt")
 
 
-def test_bad_files_are_skipped_with_a_warning_naming_them(seeds_copy: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_bad_files_are_skipped_each_with_its_reason(seeds_copy: Path) -> None:
     (seeds_copy / "empty.txt").write_bytes(b"")
     (seeds_copy / "latin1.txt").write_bytes("Un caf\u00e9 \u00e0 Calais".encode("latin-1"))
     (seeds_copy / "blob.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (seeds_copy / "random.bin").write_bytes(b"\x00\xff" * 100)  # no article format: skipped, not passed over
     found, skipped = load_articles(seeds_copy)
     assert len(found) == 5
-    assert set(skipped) == {"empty.txt", "latin1.txt", "blob.txt"}
-    assert "latin1.txt" in caplog.text
+    assert set(skipped) == {"empty.txt", "latin1.txt", "blob.txt", "random.bin"}
+    assert "not UTF-8" in skipped["latin1.txt"] and skipped["random.bin"].startswith("not an article format (.txt")
 
 
 def test_non_english_text_and_emoji_parse() -> None:

@@ -62,12 +62,14 @@ def test_files_that_are_no_article_say_why(name: str, data: bytes, why: str) -> 
         convert(name, data)
 
 
-def test_the_corpus_takes_every_format_but_not_its_readme(tmp_path: Path) -> None:
+def test_the_corpus_lists_every_file_but_its_readme_and_hidden_ones(tmp_path: Path) -> None:
+    """Files in other formats are listed too, for the build to skip them saying why (test_corpus)."""
     for name, data in [("a.txt", b"x"), ("b.md", b"x"), ("c.html", b"x"), ("d.htm", b"x"), ("e.pdf", b"x")]:
         (tmp_path / name).write_bytes(data)
     for name in ("README.md", ".hidden.txt", "notes.docx", "f.PDF"):
         (tmp_path / name).write_bytes(b"x")
-    assert [p.name for p in article_paths(tmp_path)] == ["a.txt", "b.md", "c.html", "d.htm", "e.pdf", "f.PDF"]
+    names = [p.name for p in article_paths(tmp_path)]
+    assert names == ["a.txt", "b.md", "c.html", "d.htm", "e.pdf", "f.PDF", "notes.docx"]
 
 
 def test_converted_texts_are_kept_beside_the_index_and_pruned(tmp_path: Path) -> None:
@@ -78,3 +80,46 @@ def test_converted_texts_are_kept_beside_the_index_and_pruned(tmp_path: Path) ->
     assert (texts / "r.pdf.txt").read_text(encoding="utf-8") == pdf.text
     keep_texts(tmp_path, [plain])
     assert list(texts.iterdir()) == []
+
+
+def test_a_pdfs_paragraphs_come_from_its_layout_and_its_dateline_gives_outlet_and_date() -> None:
+    """The text layer's vertical gaps end paragraphs (lines within one are joined); a first line "Outlet, date" is
+    the outlet and the date, and the headline under it the title."""
+    raw = make_pdf(
+        [
+            [
+                "Lakeview Courier, 2 October 2026",
+                "",
+                "Town council approves new bridge",
+                "",
+                "The council voted 7-2 on Tuesday to approve",
+                "a new bridge over the river.",
+                "",
+                "Construction starts in spring, the mayor said.",
+            ]
+        ]
+    )
+    article = read_article("bridge.pdf", raw)
+    assert (article.title, article.outlet, article.date) == (
+        "Town council approves new bridge",
+        "Lakeview Courier",
+        "2026-10-02",
+    )
+    paragraphs = article.text.strip().split("\n\n")
+    assert paragraphs[2] == "The council voted 7-2 on Tuesday to approve a new bridge over the river."
+    assert len(paragraphs) == 4
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Lakeview Courier, October 2, 2026", ("Lakeview Courier", "2026-10-02")),
+        ("The council met, 2 October 2026", ("The council met", "2026-10-02")),
+        ("Council approves the bridge", (None, None)),
+        ("Lakeview Courier, Smarch 2, 2026", (None, None)),
+    ],
+)
+def test_a_dateline_is_an_outlet_and_a_written_date(line: str, expected: tuple[str | None, str | None]) -> None:
+    from qa.formats import dateline
+
+    assert dateline(line) == expected

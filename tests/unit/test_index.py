@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from qa.build import build_index, index_is_current, stale_files
+from qa.config import PARSER_VERSION
 from qa.index import IncompatibleIndexError, Index, Manifest, MissingIndexError
 from qa.retriever import Retriever
 from qa.stores.faiss import FaissStore
@@ -16,6 +17,7 @@ from qa.types import Chunk
 from tests.conftest import SEEDS, HashingEncoder
 
 CHUNKING = {"chunk_words": 60, "overlap_words": 15}
+RECORDED = {**CHUNKING, "parser": PARSER_VERSION}  # what a build records: the chunking and the parsing
 
 
 def normalise(x: np.ndarray) -> np.ndarray:
@@ -54,7 +56,7 @@ def test_save_load_round_trip(tmp_path: Path) -> None:
 def test_manifest_records_model_chunking_and_hashes(fake_index_dir: Path) -> None:
     manifest = json.loads((fake_index_dir / "manifest.json").read_text())
     assert manifest["embed_model"] == "test/hashing-64"
-    assert manifest["chunking"] == CHUNKING
+    assert manifest["chunking"] == RECORDED
     assert set(manifest["files"]) == {p.name for p in SEEDS.glob("*.txt")}
     assert manifest["counts"]["articles"] == 5
 
@@ -117,12 +119,14 @@ def test_loading_with_another_model_is_refused(fake_index_dir: Path) -> None:
 def test_staleness_is_detected_per_file(seeds_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "idx"
     build_index(seeds_copy, out, encoder=HashingEncoder(), **CHUNKING)
-    assert index_is_current(out, seeds_copy, embed_model="test/hashing-64", chunking=CHUNKING)
-    assert not index_is_current(out, seeds_copy, embed_model="other", chunking=CHUNKING)
+    assert index_is_current(out, seeds_copy, embed_model="test/hashing-64", chunking=RECORDED)
+    assert not index_is_current(out, seeds_copy, embed_model="other", chunking=RECORDED)
+    older = {**RECORDED, "parser": PARSER_VERSION - 1}  # built when titles were read another way: rebuilt
+    assert not index_is_current(out, seeds_copy, embed_model="test/hashing-64", chunking=older)
     (seeds_copy / "new.txt").write_text("Breaking\n\nSomething happened in Dover today.", encoding="utf-8")
     (seeds_copy / "004_23b41e1308167223.txt").unlink()
     assert stale_files(Index.load(out).manifest, seeds_copy) == ["004_23b41e1308167223.txt", "new.txt"]
-    assert not index_is_current(out, seeds_copy, embed_model="test/hashing-64", chunking=CHUNKING)
+    assert not index_is_current(out, seeds_copy, embed_model="test/hashing-64", chunking=RECORDED)
 
 
 class ExplodingEncoder(HashingEncoder):

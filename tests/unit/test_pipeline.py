@@ -267,3 +267,36 @@ def test_a_mistyped_word_is_read_as_the_articles_word_and_the_reply_says_so(fake
     spelt_right = fake_qa.answer("Cazeneuve La Croix interview")
     assert spelt_right.asked is None and "Read as" not in format_answer(spelt_right, markdown=False)
     assert spelt_right.text == answer.text
+
+
+def test_the_answers_passage_is_source_1_and_agreement_counts_the_other_articles() -> None:
+    first = passage("a.txt", "The mayor met the minister.", date="2015-08-03")
+    second = passage("b.txt", "Natacha Bouchart is the mayor of Calais.", date="2015-08-04")
+    third = passage("c.txt", "Calais's mayor, Natacha Bouchart, spoke.", date="2015-08-05")
+    spans = [
+        Span("Natacha Bouchart", 0, 16, 0.9, second),
+        Span("Natacha Bouchart", 15, 31, 0.6, third),
+        Span("the minister", 14, 26, 0.2, first),
+    ]
+    answer = choose_answer("Who is the mayor of Calais?", [first, second, third], spans, Decision(None, 0.5))
+    assert [p.article_id for p in answer.sources] == ["b.txt", "a.txt", "c.txt"]  # the answer's first, then ranking
+    text = format_answer(answer)
+    assert text.splitlines()[0].startswith("**Natacha Bouchart** — Outlet, 2015-08-04 [1]")
+    assert "**1 other article agrees:**" in text and "articles agree" not in text
+    assert "[open the article](?article=b.txt&start=100&end=116)" in text.split("<details>")[1].splitlines()[2]
+
+
+def test_a_report_without_an_outlet_says_whose_it_is_by_its_title() -> None:
+    from qa.formatting import report_line
+
+    mine = passage("a.txt", "Some 3,000 migrants wait.", date="2015-08-03")
+    theirs = Passage(Chunk("b.txt:0", "b.txt", "Migrants at the port", "About 2,500 migrants.", 0, 21), 0.5)
+    answer = choose_answer(
+        "How many migrants?",
+        [mine, theirs],
+        [Span("Some 3,000", 0, 10, 0.9, mine), Span("2,500", 6, 11, 0.5, theirs)],
+        Decision(None, 0.6),
+    )
+    line = report_line(answer, answer.alternatives[0], True)
+    assert line.startswith("- **About 2,500** — *Migrants at the port*, undated [2]"), line  # "About": the value
+    assert "— undated" not in line

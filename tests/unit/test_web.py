@@ -151,3 +151,23 @@ def test_source_lines_in_the_chat_link_to_the_article_view(app: WebApp) -> None:
     assert answer.span is not None
     link = f"?article={answer.article_id}&start={answer.start}&end={answer.end}"
     assert f"[open the article]({link})" in reply
+
+
+def test_the_article_page_reads_like_an_article() -> None:
+    """Title, outlet, date and file in a header that stays in view; paragraphs reflowed (offsets unchanged); the
+    lines the header already shows left out of the text; a readable measure; the marked span's first part is the
+    one scrolled to."""
+    from qa.formatting import article_html
+
+    text = "Calais news\nHome Office\n\nThe mayor of\nCalais spoke.\n\nShe said <b>2,500</b>\nmigrants wait.\n"
+    span = (text.index("Calais spoke"), text.index("2,500") + 5)  # runs across a paragraph break
+    facts = {"id": "a.txt", "title": "Calais news", "outlet": "Home Office", "date": "2 July", "start": 0}
+    page = article_html(facts, text, span)
+    assert "<header><h2>Calais news</h2><p><em>Home Office · 2 July · a.txt</em></p></header>" in page
+    assert "position:sticky" in page and "max-width" not in page and "72ch" in page
+    body = page.split("</header>", 1)[1]
+    assert "Home Office" not in body and "Calais news" not in body  # said in the header already
+    assert body.startswith('<p>The mayor of <mark id="hl">Calais spoke.</mark></p>')  # the line break reflowed
+    assert "<p><mark>She said &lt;b&gt;2,500</mark>&lt;/b&gt; migrants wait.</p>" in body  # escaped, second part
+    assert body.count('id="hl"') == 1
+    assert "<mark" not in article_html(facts, text, None)
