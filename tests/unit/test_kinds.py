@@ -9,7 +9,6 @@ from qa.kinds import (
     DATE,
     MONEY,
     OTHER,
-    PERCENT,
     fits,
     names,
     on_topic,
@@ -29,7 +28,6 @@ HOW_MANY_MIGRANTS = "How many migrants are in Calais?"
         ("What is the estimated number of migrants at Calais?", COUNT, "migrants"),
         ("How many people-smuggling networks have been broken up this year?", COUNT, "networks"),
         ("How many migrants try to cross each night?", COUNT, "migrants"),
-        ("What percentage of networks were dismantled?", PERCENT, None),
         ("How much money is Britain providing?", MONEY, None),
         ("How much has Britain pledged to boost security?", MONEY, None),
         ("How much is the UK contributing to security in Calais?", MONEY, None),
@@ -78,7 +76,6 @@ HOW_MANY_MIGRANTS = "How many migrants are in Calais?"
         ("How much has been earmarked for security at Calais?", MONEY, None),
         ("How much has London set aside for the crisis?", MONEY, None),
         ("How numerous are the migrants in Calais?", COUNT, "migrants"),
-        ("How much did the number of dismantled networks increase in 2014?", OTHER, None),  # a change
         ("Since when have migrants gathered in Calais?", DATE, None),
         ("What is the size of the UK contribution to Calais?", MONEY, None),
         # a count asked for by its noun before "numbers" or "count"
@@ -90,10 +87,9 @@ HOW_MANY_MIGRANTS = "How many migrants are in Calais?"
         ("What are the official numbers?", OTHER, None),  # which count, not what it counts
         ("Which French composer wrote music using prime numbers?", OTHER, None),  # about numbers, not asking one
         ("What size is the migrant population in Calais?", COUNT, "people"),
-        # a date asked for as "the date of"; "by how much" asks for a change, not a count
+        # a date asked for as "the date of"
         ("What was the date of the interior ministers' meeting?", DATE, None),
         ("Who proposes the date of the poll?", OTHER, None),
-        ("By how much did the number of dismantled networks rise in 2014?", OTHER, None),
     ],
 )
 def test_questions_say_what_kind_of_value_they_want(question: str, kind: str, unit: str | None) -> None:
@@ -130,7 +126,6 @@ def at(text: str, value: str) -> tuple[int, int]:
         ("How much money is Britain providing?", "a fund of 15 million, financed by the UK", "15 million", True),
         ("How much money is Britain providing?", "some 15 million people live there", "15 million", False),
         ("How much money is Britain providing?", "There are 2,500 migrants.", "2,500", False),
-        ("What percentage were dismantled?", DISMANTLED, "30%", True),
         ("When did they meet?", "They met on Thursday 2 July in Paris.", "Thursday 2 July", True),
         ("When did they meet?", "They met in Paris.", "Paris", False),
         ("Who met?", "They met in Paris.", "Paris", True),  # no kind: anything goes
