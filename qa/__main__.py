@@ -276,6 +276,7 @@ def run_serve(args: argparse.Namespace, settings: Settings, p: argparse.Argument
 
 def run_query(args: argparse.Namespace, settings: Settings) -> int:
     from qa.formatting import format_answer, format_passages
+    from qa.hardware import one_shot_precision
     from qa.pipeline import QA, clean_question
 
     clean_question(args.question, settings.max_question_chars)  # fail fast, before loading models
@@ -285,7 +286,7 @@ def run_query(args: argparse.Namespace, settings: Settings) -> int:
         from qa.loading import ensure_index_with_progress
 
         ensure_index_with_progress(settings)
-    qa = QA.load(settings)
+    qa = QA.load(replace(settings, reader_precision=one_shot_precision(settings.reader_precision)))
     if args.command == "ask":
         print(format_answer(qa.answer(args.question, args.k), markdown=False))
     else:

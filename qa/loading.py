@@ -16,6 +16,7 @@ from qa import build
 from qa.config import Settings
 from qa.decision import Decision, resolve
 from qa.embedding import Encoder, SentenceTransformerEncoder, encoder_name, resolve_model_path
+from qa.hardware import resolve_precision
 from qa.index import IncompatibleIndexError, Manifest, MissingIndexError
 from qa.onnx_encoder import OnnxInt8Encoder
 from qa.reader import TransformersReader
@@ -44,8 +45,15 @@ def encoder(settings: Settings) -> Encoder:
 
 
 @functools.cache
-def cached_reader(model_dir: Path, max_answer_tokens: int, threads: int, precision: str) -> TransformersReader:
-    """One reader per process, model folder and precision (shared by the default QA and qa.read)."""
+def cached_reader(
+    model_dir: Path, max_answer_tokens: int, threads: int, precision: str, cache_dir: Path = Settings.cache_dir
+) -> TransformersReader:
+    """One reader per process, model folder and precision (shared by the default QA and qa.read): in ONNX Runtime
+    where qa.hardware.resolve_precision says so (the export cached in cache_dir), else in torch."""
+    if resolve_precision(precision) == "onnx":
+        from qa.onnx_reader import OnnxReader
+
+        return OnnxReader(Path(model_dir), cache_dir=cache_dir, max_answer_tokens=max_answer_tokens, threads=threads)
     return TransformersReader(
         Path(model_dir), max_answer_tokens=max_answer_tokens, threads=threads, precision=precision
     )
@@ -60,7 +68,13 @@ def decision(settings: Settings) -> Decision:
 
 def reader(settings: Settings) -> TransformersReader:
     """The reader, scoring spans by the model's own calibration (the decision judges the answer: qa.decision)."""
-    return cached_reader(settings.reader_model, settings.max_answer_tokens, settings.threads, settings.reader_precision)
+    return cached_reader(
+        settings.reader_model,
+        settings.max_answer_tokens,
+        settings.threads,
+        settings.reader_precision,
+        settings.cache_dir,
+    )
 
 
 def target(settings: Settings) -> StoreTarget:

@@ -11,7 +11,7 @@ import numpy as np
 
 from qa.calibration import Calibration
 from qa.config import ROOT, Settings
-from qa.hardware import resolve_precision
+from qa.hardware import torch_precision
 from qa.types import Passage, Span, TextSpan
 
 logger = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ class TransformersReader:
         )
         if any("qa_outputs" in key for key in info.get("missing_keys", ())):
             raise ValueError(f"{model_dir} has no trained span head (qa_outputs); it is not a reader")
-        precision = resolve_precision(precision)
+        precision = torch_precision(precision)
         self.precision = precision
         self.description = f"reader {shown_path(Path(model_dir))}, {precision}"
         self.model = quantize_int8(model.eval()) if precision == "int8" else model.eval()

@@ -17,6 +17,7 @@ from typing import Any
 
 from qa.config import Settings
 from qa.evaluation.metrics import percentile
+from qa.hardware import SPEED_FLAGS, cpu_flags
 
 QUESTIONS = [
     "Who is France's interior minister?",
@@ -96,7 +97,7 @@ def stage_latencies(settings: Settings, questions: list[str], k: int) -> dict[st
     return {s: {"p50": percentile(v, 0.5), "p95": percentile(v, 0.95)} for s, v in times.items() if v}
 
 
-def reader_window_cost(settings: Settings) -> dict[str, float]:
+def reader_window_cost(settings: Settings) -> dict[str, Any]:
     """Milliseconds for one full 384-token window, and for five ~200-token passages in one batch."""
     from qa.loading import reader as load_reader
 
@@ -107,7 +108,13 @@ def reader_window_cost(settings: Settings) -> dict[str, float]:
     reader.read_texts(["Who is the mayor?"], [long_text[:1800]])
     one = [timed(reader.read_texts, [question], [long_text[:1800]])[1] for _ in range(10)]
     five = [timed(reader.read_texts, [question] * 5, [passage] * 5)[1] for _ in range(10)]
-    return {"ms_per_384_window": percentile(one, 0.5), "ms_per_5_passages": percentile(five, 0.5)}
+    tokens = sum(len(ids) for ids in reader.encode([question], [long_text[:1800]])["input_ids"])
+    return {
+        "ms_per_384_window": percentile(one, 0.5),
+        "ms_per_5_passages": percentile(five, 0.5),
+        "tokens_per_s": 1000 * tokens / max(percentile(one, 0.5), 1e-9),  # timed() gives milliseconds
+        "path": reader.description,
+    }
 
 
 def build_figures(seeds: Path, out: Path) -> dict[str, float]:
@@ -133,6 +140,8 @@ def run_bench(args: argparse.Namespace, settings: Settings) -> int:
             result["build_corpus"] = {"path": str(args.corpus), **build_figures(Path(args.corpus), Path(tmp) / "big")}
     result["stages_ms"] = stage_latencies(replace(settings), QUESTIONS, args.k)
     result["reader"] = reader_window_cost(settings)
+    result["cpu_flags"] = sorted(cpu_flags() & SPEED_FLAGS)
+    print(f"CPU flags: {' '.join(result['cpu_flags']) or 'none of ' + ' '.join(sorted(SPEED_FLAGS))}")
     print(f"cold start (import + load + first answer): {result['cold_start_s']:.2f} s")
     for key in ("build_seeds", "build_corpus"):
         if key in result:
@@ -144,7 +153,8 @@ def run_bench(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{stage:<10} {v['p50']:>8.1f} {v['p95']:>8.1f}")
     print(
         f"reader: {result['reader']['ms_per_384_window']:.1f} ms per 384-token window, "
-        f"{result['reader']['ms_per_5_passages']:.1f} ms per question with 5 passages"
+        f"{result['reader']['ms_per_5_passages']:.1f} ms per question with 5 passages, "
+        f"{result['reader']['tokens_per_s']:.0f} tokens/s ({result['reader']['path']})"
     )
     print(json.dumps(result))
     return 0

@@ -47,7 +47,9 @@ def test_a_mistyped_question_is_read_as_spelt_and_shows_the_same_figures(real_qa
     typed = "roughly how many migrents are camped around calais right now"
     answer = real_qa.answer(typed)
     assert answer.asked == typed and answer.question == typed.replace("migrents", "migrants")
-    shown = {s.article_id: s.text for s in (answer.span, *answer.alternatives, *answer.agreeing) if s is not None}
+    # ITV's "around 2,500" scores at the answer line (0.7998 in fp32, 0.8002 in bf16): answer or guess, it is shown
+    best = answer.span or answer.guess
+    shown = {s.article_id: s.text for s in (best, *answer.alternatives, *answer.agreeing) if s is not None}
     assert shown == {article: figure for article, (figure, _, _) in FIGURES.items()}
     assert f"Read as: {answer.question}" in format_answer(answer)
 
