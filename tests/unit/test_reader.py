@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 
 from qa.reader import best_span, ranked_spans
+
+if TYPE_CHECKING:
+    from qa.config import Settings
 
 NEG = -1e4
 
@@ -239,28 +242,28 @@ def test_the_onnx_reader_reads_windows_and_spans_as_the_torch_reader_does() -> N
 
 
 @pytest.mark.slow
-def test_answering_in_onnx_runtime_imports_neither_torch_nor_transformers(tmp_path: Path) -> None:
+def test_answering_in_onnx_runtime_imports_neither_torch_nor_transformers(real_settings: Settings) -> None:
     """The query path of qa ask and the chat, in a fresh process, the reader's export made beforehand."""
     import subprocess
     import sys
 
-    from qa import Settings
     from qa.loading import cached_reader
 
-    settings = Settings()
+    settings = real_settings
     cached_reader(settings.reader_model, 30, 0, "onnx", settings.cache_dir)  # the export, once
     code = (
         "import sys; from qa.pipeline import QA; a = QA.load().answer('Who is the mayor of Calais?'); "
         "print(a.status, 'torch' in sys.modules, 'transformers' in sys.modules)"
     )
-    env = {**os.environ, "QA_READER_PRECISION": "onnx"}
+    env = {**os.environ, "QA_READER_PRECISION": "onnx", "QA_INDEX_DIR": str(settings.index_dir)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300, check=True)
     assert out.stdout.split()[-2:] == ["False", "False"], out.stdout + out.stderr
     # `qa ask` answers once: ONNX Runtime on every CPU, whatever "auto" gives the chat
     ask = (
-        "import sys; from qa.__main__ import main; main(['ask', 'Who is the mayor of Calais?']); "
+        "import sys; from qa.__main__ import main; "
+        f"main(['ask', 'Who is the mayor of Calais?', '--index', {str(settings.index_dir)!r}]); "
         "print('torch' in sys.modules, 'transformers' in sys.modules)"
     )
-    env = {k: v for k, v in os.environ.items() if k != "QA_READER_PRECISION"}
+    env = {k: v for k, v in os.environ.items() if k not in ("QA_READER_PRECISION", "QA_INDEX_DIR")}
     out = subprocess.run([sys.executable, "-c", ask], capture_output=True, text=True, env=env, timeout=300, check=True)
     assert "Bouchart" in out.stdout and out.stdout.split()[-2:] == ["False", "False"], out.stdout + out.stderr
