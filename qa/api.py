@@ -49,5 +49,5 @@ def read(question: str, context: str) -> TextSpan | None:
     if not found:
         return None
     span = found[0]
-    confidence = decision.calibration.confidence(span.margin) if decision.calibration else span.score
+    confidence = decision.confidence(span)
     return replace(span, score=confidence) if confidence >= decision.answer_at else None

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.chunking import chunk_article, indexed_text
-from qa.config import PARSER_VERSION, Settings
+from qa.config import Settings, chunking_record
 from qa.corpus import corpus_hashes, load_articles
 from qa.embedding import Encoder
 from qa.index import (
@@ -137,7 +137,7 @@ def build_index(
     flat_max_chunks: int = FLAT_MAX_CHUNKS,
 ) -> Manifest:
     """Parse, chunk, embed what changed and save; the old index stays valid until the manifest swap."""
-    chunking = {"chunk_words": chunk_words, "overlap_words": overlap_words, "parser": PARSER_VERSION}
+    chunking = chunking_record(chunk_words, overlap_words)
     hashes = corpus_hashes(seeds_dir)
     articles, skipped = load_articles(seeds_dir)
     old = previous_index(index_dir, encoder, chunking) if incremental else None

@@ -41,6 +41,12 @@ BUNDLED_SEEDS = ROOT / "seeds" if CHECKOUT else PACKAGE / "bundled" / "seeds"
 PARSER_VERSION = 2
 
 
+def chunking_record(chunk_words: int, overlap_words: int) -> dict[str, int]:
+    """How articles were read and cut, as an index's manifest records it (a different one means a rebuild): the
+    chunk sizes, and the version of the article parsing (titles, metadata) the chunks carry."""
+    return {"chunk_words": chunk_words, "overlap_words": overlap_words, "parser": PARSER_VERSION}
+
+
 def same_folder(a: Path, b: Path) -> bool:
     return Path(a).resolve() == Path(b).resolve()
 
@@ -126,9 +132,8 @@ class Settings:
 
     @property
     def chunking(self) -> dict[str, int]:
-        """How the articles were read and cut, as an index records it in its manifest (a different one means a
-        rebuild): the chunk sizes, and the version of the article parsing (titles, metadata) the chunks carry."""
-        return {"chunk_words": self.chunk_words, "overlap_words": self.overlap_words, "parser": PARSER_VERSION}
+        """The chunking an index records in its manifest (chunking_record)."""
+        return chunking_record(self.chunk_words, self.overlap_words)
 
     def for_folder(self, folder: Path, index: Path | None = None) -> Settings:
         """The settings of a folder of articles, by the one rule of which index belongs to which folder: the

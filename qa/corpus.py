@@ -113,12 +113,10 @@ def detect_metadata(text: str) -> tuple[str | None, str | None, str | None, str 
 def written_date(text: str) -> str | None:
     """ISO yyyy-mm-dd of a date written with its year ("Thursday 2 July 2015"); None without a year: "Thursday 2
     July" fits 2015, 2009 and 2020, and a year is never guessed."""
-    from qa.dates import MONTHS
+    from qa.dates import iso_date
 
     m = re.search(r"\b(\d{1,2}) ([A-Za-z]+) (\d{4})\b", text)
-    if not m or m.group(2).lower() not in MONTHS:
-        return None
-    return f"{m.group(3)}-{MONTHS.index(m.group(2).lower()) + 1:02d}-{int(m.group(1)):02d}"
+    return iso_date(m.group(1), m.group(2), m.group(3)) if m else None
 
 
 TITLE_CHARS = 300  # a lead sentence longer than this (a run-on, a list) is cut at a word, with "…"

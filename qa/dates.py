@@ -20,6 +20,15 @@ MONTHS = [
     "november",
     "december",
 ]
+
+
+def iso_date(day: str, month: str, year: str) -> str | None:
+    """yyyy-mm-dd of a date written as its day, month name and year; None when the month is no month's name."""
+    if month.lower() not in MONTHS:
+        return None
+    return f"{year}-{MONTHS.index(month.lower()) + 1:02d}-{int(day):02d}"
+
+
 MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december)"
 DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? {MONTH}\b", re.IGNORECASE)
 MONTH_DAY = re.compile(rf"\b{MONTH} (\d{{1,2}})(?:st|nd|rd|th)?\b", re.IGNORECASE)

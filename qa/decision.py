@@ -26,7 +26,7 @@ from typing import Any
 
 from qa.calibration import FILE as CALIBRATION_FILE
 from qa.calibration import Calibration
-from qa.types import Span
+from qa.types import Span, TextSpan
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class Decision:
     # how near an on-topic question comes to the passages varies with the corpus (the similarity feature)
     guess_at: float = 1.0
 
-    def confidence(self, span: Span) -> float:
+    def confidence(self, span: Span | TextSpan) -> float:
         """P(the span is right) by this decision's calibration of its margin (the reader's score without one)."""
         return self.calibration.confidence(span.margin) if self.calibration else span.score
 
@@ -120,11 +120,11 @@ class Decision:
 
     def save(self, path: Path) -> None:
         """Write atomically: a reader of the file never sees half of it."""
+        from qa.index import write_durably
+
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        part = path.with_name(path.name + ".part")
-        part.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
-        part.replace(path)
+        write_durably(path, json.dumps(self.to_json(), indent=2) + "\n")
 
 
 def read_json(path: Path, what: str) -> Any:

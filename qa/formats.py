@@ -133,16 +133,15 @@ DATELINE = re.compile(r"^([^,\n]{2,60}),\s*(\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]
 
 def dateline(first: str) -> tuple[str | None, str | None]:
     """(outlet, ISO date) of a first paragraph that is a dateline, else (None, None)."""
-    from qa.dates import MONTHS
+    from qa.dates import iso_date
 
     m = DATELINE.match(first.strip())
     if not m:
         return None, None
     words = m.group(2).replace(",", "").split()
     day, month, year = (words[0], words[1], words[2]) if words[0].isdigit() else (words[1], words[0], words[2])
-    if month.lower() not in MONTHS:
-        return None, None
-    return m.group(1).strip(), f"{year}-{MONTHS.index(month.lower()) + 1:02d}-{int(day):02d}"
+    date = iso_date(day, month, year)
+    return (m.group(1).strip(), date) if date else (None, None)
 
 
 def page_at(pages: tuple[int, ...], offset: int) -> int | None:

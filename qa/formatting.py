@@ -116,16 +116,19 @@ def words_around(span: Span, markdown: bool, chars: int = 70) -> str:
     return f"“{marked(text, lo, hi, (span.start, span.end), markdown)}”"
 
 
+def bold(text: str, markdown: bool) -> str:
+    return f"**{text}**" if markdown else text
+
+
 def report_lines(answer: Answer, markdown: bool) -> list[str]:
     """ "Reports differ" (the answer's article first, then the others newest first) or "N other articles agree";
     after a weak guess, the reports of the kind asked for, none compared with it (Answer.unconfirmed)."""
-    bold = (lambda t: f"**{t}**") if markdown else (lambda t: t)
     if answer.unconfirmed:
         n = len(answer.alternatives)
         if n == 1:
-            head = bold("What 1 article reports (not confirmed: it is not a confident answer):")
+            head = bold("What 1 article reports (not confirmed: it is not a confident answer):", markdown)
         else:
-            head = bold(f"What {n} articles report (not confirmed: none is a confident answer):")
+            head = bold(f"What {n} articles report (not confirmed: none is a confident answer):", markdown)
         return ["", head, *(report_line(answer, s, markdown) for s in answer.alternatives)]
     chosen = answer.span or answer.guess
     if chosen is None or not (answer.alternatives or answer.agreeing):
@@ -133,9 +136,13 @@ def report_lines(answer: Answer, markdown: bool) -> list[str]:
     if answer.alternatives:
         n = 1 + len(answer.alternatives) + len(answer.agreeing)
         spans = [chosen, *answer.agreeing, *answer.alternatives]
-        return ["", bold(f"Reports differ ({n} articles):"), *(report_line(answer, s, markdown) for s in spans)]
+        return [
+            "",
+            bold(f"Reports differ ({n} articles):", markdown),
+            *(report_line(answer, s, markdown) for s in spans),
+        ]
     others = len(answer.agreeing)  # the answer's own article is cited in its line above
-    head = bold(f"{others} other article{'s' if others > 1 else ''} agree{'s' if others == 1 else ''}:")
+    head = bold(f"{others} other article{'s' if others > 1 else ''} agree{'s' if others == 1 else ''}:", markdown)
     return ["", head, *(report_line(answer, s, markdown, value=False) for s in answer.agreeing)]
 
 
@@ -150,21 +157,20 @@ NOT_FOUND = "I could not find anything about that in the articles."
 
 def lead_lines(answer: Answer, markdown: bool) -> list[str]:
     """The reply's first lines: the answer, a best guess labelled as one, or "not found" (qa.decision)."""
-    bold = (lambda t: f"**{t}**") if markdown else (lambda t: t)
     quote = "> " if markdown else "  "
     if answer.span is not None:
         n = citation_number(answer, answer.span)
         text = escape(answer.text or "", markdown)
-        head = (
-            f"{bold(text)} — {source_words(answer.span, markdown)} [{n}] — confidence {confidence_words(answer.score)}"
-        )
+        source = f"{source_words(answer.span, markdown)} [{n}]"
+        head = f"{bold(text, markdown)} — {source} — confidence {confidence_words(answer.score)}"
         return [head, f"{quote}{words_around(answer.span, markdown)}"]
     if answer.guess is not None:
         g = answer.guess
         label = "Best guess, not confirmed" if markdown else "BEST GUESS, not confirmed"
         text = escape(" ".join(g.text.split()), markdown)
+        label = f"_{label}_" if markdown else label
         head = (
-            f"{'_' + label + '_' if markdown else label} (confidence {confidence_words(answer.score)}): {bold(text)} — "
+            f"{label} (confidence {confidence_words(answer.score)}): {bold(text, markdown)} — "
             f"{source_words(g, markdown)} [{citation_number(answer, g)}]"
         )
         return [
@@ -236,6 +242,11 @@ def paragraphs(text: str, start: int) -> list[tuple[int, int]]:
     return out
 
 
+def marks(span: tuple[int, int] | None, a: int, b: int) -> bool:
+    """Whether a non-empty span marks some of text[a:b]."""
+    return span is not None and span[0] < span[1] and span[0] < b and span[1] > a
+
+
 def paragraph_html(text: str, a: int, b: int, span: tuple[int, int] | None, first_mark: bool) -> str:
     """One paragraph, its hard line breaks shown as spaces (one character each: offsets are unchanged), the part of
     [span) inside it marked; the first mark is the one scrolled to (id "hl")."""
@@ -243,7 +254,7 @@ def paragraph_html(text: str, a: int, b: int, span: tuple[int, int] | None, firs
     def flow(x: int, y: int) -> str:
         return html.escape(text[x:y].replace("\n", " "))
 
-    if span is None or span[1] <= a or span[0] >= b or span[0] == span[1]:
+    if span is None or not marks(span, a, b):
         return f"<p>{flow(a, b)}</p>"
     s, e = max(a, span[0]), min(b, span[1])
     mark = '<mark id="hl">' if first_mark else "<mark>"
@@ -282,7 +293,7 @@ def article_html(facts: Mapping[str, Any], text: str, span: tuple[int, int] | No
     body, marked = [], False
     for a, b in paragraphs(text, begin):
         body.append(paragraph_html(text, a, b, span, not marked))
-        marked = marked or (span is not None and span[0] < b and span[1] > a and span[0] < span[1])
+        marked = marked or marks(span, a, b)
     return (
         f"<style>{ARTICLE_STYLE}</style><article class='qa-article'><header>"
         f"<h2>{html.escape(str(facts.get('title') or ''))}</h2><p><em>{head}</em></p></header>{''.join(body)}</article>"

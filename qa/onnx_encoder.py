@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +25,42 @@ logger = logging.getLogger(__name__)
 RECIPE = "onnx-int8-v3"  # bump when the export or quantisation below changes, so old caches are not reused
 
 
-def source_fingerprint(model_dir: Path) -> str:
-    """A short hash of the weights and the library versions the export depends on."""
+def source_fingerprint(model_dir: Path, recipe: str = RECIPE) -> str:
+    """A short hash of the weights, the export's recipe and the library versions the export depends on."""
     from importlib.metadata import version
 
     digest = hashlib.sha256()
     with (model_dir / "model.safetensors").open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    digest.update(f"{RECIPE} torch {version('torch')} onnxruntime {version('onnxruntime')}".encode())
+    digest.update(f"{recipe} torch {version('torch')} onnxruntime {version('onnxruntime')}".encode())
     return digest.hexdigest()[:16]
+
+
+def cached_export(
+    model_dir: Path, cache_dir: Path, stem: str, recipe: str, export: Callable[[Path, Path], None]
+) -> Path:
+    """cache_dir/STEM-FINGERPRINT.onnx, exported from model_dir by `export` the first time; the exports of older
+    weights, recipes or library versions with that stem are deleted."""
+    path = Path(cache_dir) / f"{stem}-{source_fingerprint(model_dir, recipe)}.onnx"
+    if not path.is_file():
+        logger.info("exporting %s to ONNX (once): %s", stem, path)
+        export(model_dir, path)
+        for stale in path.parent.glob(f"{stem}-*.onnx"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    return path
+
+
+def ort_session(path: Path, threads: int) -> Any:
+    """An ONNX Runtime CPU session on `threads` threads that do not spin while idle: spinning threads steal the
+    cores the next stage (the reader after the embedder) needs."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 def export_int8(model_dir: Path, out: Path) -> None:
@@ -97,32 +123,16 @@ class OnnxInt8Encoder:
     def __init__(self, model_dir: Path, *, name: str, cache_name: str, cache_dir: Path, threads: int = 0) -> None:
         """model_dir: the sentence-transformers folder; name: what the manifest records (qa.embedding.encoder_name);
         cache_name: the export's file name stem in cache_dir (older exports with that stem are deleted)."""
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        stem = cache_name
         config = json.loads((model_dir / "sentence_bert_config.json").read_text(encoding="utf-8"))
         pooling = json.loads((model_dir / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
         if not pooling.get("pooling_mode_mean_tokens"):
             raise ValueError(f"{name}: the ONNX encoder implements mean pooling only")
-        path = Path(cache_dir) / f"{stem}-{source_fingerprint(model_dir)}.onnx"
-        if not path.is_file():
-            logger.info("exporting %s to int8 ONNX (once): %s", name, path)
-            export_int8(model_dir, path)
-            for stale in path.parent.glob(f"{stem}-*.onnx"):  # exports of older weights or versions
-                if stale != path:
-                    stale.unlink(missing_ok=True)
-
-        def session(intra_op_threads: int) -> Any:
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = intra_op_threads
-            # Idle ORT threads spin-wait by default, stealing the cores the reader needs right after a question.
-            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-            return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-
+        path = cached_export(model_dir, cache_dir, cache_name, RECIPE, export_int8)
         self.workers = threads or cpu_count()
-        self.query_session = session(self.workers)
-        self.passage_session = session(1)  # run() is thread-safe: one call per worker at a time
+        self.query_session = ort_session(path, self.workers)
+        self.passage_session = ort_session(path, 1)  # run() is thread-safe: one call per worker at a time
         # The Rust tokenizer alone: importing transformers (and torch with it) would cost a build 1.5 s.
         self.max_tokens = int(config.get("max_seq_length") or 256)
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))

@@ -16,16 +16,15 @@ from typing import Any
 
 import numpy as np
 
-from qa.calibration import Calibration
 from qa.config import Settings
 from qa.hardware import cpu_count
-from qa.onnx_encoder import source_fingerprint
-from qa.reader import TransformersReader, shown_path
+from qa.onnx_encoder import cached_export, ort_session
+from qa.reader import TransformersReader, require_reader, shown_path
 
 logger = logging.getLogger(__name__)
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-RECIPE = "v1"  # bump when export_fp32 changes, so that older exports in the cache are not reused
+RECIPE = "reader-fp32-v1"  # change when export_fp32 changes, so that older exports in the cache are not reused
 
 
 def export_fp32(model_dir: Path, out: Path) -> None:
@@ -103,23 +102,12 @@ class OnnxReader(TransformersReader):
         max_question_tokens: int = 64,
         threads: int = Settings.threads,
     ) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         model_dir = Path(model_dir)
-        if not (model_dir / "config.json").is_file():
-            raise FileNotFoundError(f"no reader model in {model_dir} (expected config.json and model.safetensors)")
-        path = Path(cache_dir) / f"reader-{RECIPE}-{source_fingerprint(model_dir)}.onnx"
-        if not path.is_file():
-            logger.info("exporting the reader to ONNX (once): %s", path)
-            export_fp32(model_dir, path)
-            for stale in path.parent.glob("reader-*.onnx"):  # exports of older weights or versions
-                if stale != path:
-                    stale.unlink(missing_ok=True)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or cpu_count()
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # as the embedder's sessions
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        require_reader(model_dir)
+        path = cached_export(model_dir, cache_dir, "reader", RECIPE, export_fp32)
+        self.session = ort_session(path, threads or cpu_count())
         self.inputs = [i.name for i in self.session.get_inputs()]
         # Two tokenizers, each configured once: a shared one reconfigured per call would race between threads.
         self.rust = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
@@ -131,12 +119,7 @@ class OnnxReader(TransformersReader):
         self.pad_id = int(json.loads((model_dir / "config.json").read_text(encoding="utf-8")).get("pad_token_id") or 0)
         self.precision = "onnx"
         self.description = f"reader {shown_path(model_dir)}, onnx fp32"
-        self.max_answer_tokens = max_answer_tokens
-        self.max_length = max_length
-        self.stride = stride
-        self.max_question_tokens = max_question_tokens
-        self.calibration = Calibration.load(model_dir)
-        self.words = frozenset(w for w in self.rust.get_vocab() if w.isalpha())
+        self.windowing(model_dir, self.rust.get_vocab(), max_answer_tokens, max_length, stride, max_question_tokens)
 
     def encode(self, questions: Sequence[str], contexts: Sequence[str]) -> Windows:
         """The windows transformers' tokenizer gives (truncation="only_second", stride, overflowing windows after

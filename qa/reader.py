@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -89,6 +89,12 @@ def best_span(
     return found[0] if found else None
 
 
+def require_reader(model_dir: Path) -> None:
+    """FileNotFoundError, with what is expected, when model_dir holds no model."""
+    if not (model_dir / "config.json").is_file():
+        raise FileNotFoundError(f"no reader model in {model_dir} (expected config.json and model.safetensors)")
+
+
 class TransformersReader:
     """AutoModelForQuestionAnswering from a local folder; all passages go through one batched forward pass."""
 
@@ -109,8 +115,7 @@ class TransformersReader:
 
         hf_logging.disable_progress_bar()
 
-        if not (Path(model_dir) / "config.json").is_file():
-            raise FileNotFoundError(f"no reader model in {model_dir} (expected config.json and model.safetensors)")
+        require_reader(Path(model_dir))
         if threads:
             torch.set_num_threads(threads)
         self.tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
@@ -123,13 +128,28 @@ class TransformersReader:
         self.precision = precision
         self.description = f"reader {shown_path(Path(model_dir))}, {precision}"
         self.model = quantize_int8(model.eval()) if precision == "int8" else model.eval()
+        self.windowing(
+            Path(model_dir), self.tokenizer.get_vocab(), max_answer_tokens, max_length, stride, max_question_tokens
+        )
+
+    def windowing(
+        self,
+        model_dir: Path,
+        vocab: Iterable[str],
+        max_answer_tokens: int,
+        max_length: int,
+        stride: int,
+        max_question_tokens: int,
+    ) -> None:
+        """What reading needs whichever runtime runs the model (qa.onnx_reader too): the windows' geometry, the
+        model's calibration and the whole words of its vocabulary (what qa.spelling takes as spelt right, besides
+        the passages' words)."""
         self.max_answer_tokens = max_answer_tokens
         self.max_length = max_length
         self.stride = stride
         self.max_question_tokens = max_question_tokens
-        self.calibration = Calibration.load(Path(model_dir))
-        # the whole words of its vocabulary: what qa.spelling takes as spelt right, besides the passages' words
-        self.words = frozenset(w for w in self.tokenizer.get_vocab() if w.isalpha())
+        self.calibration = Calibration.load(model_dir)
+        self.words = frozenset(w for w in vocab if w.isalpha())
 
     def read(self, question: str, passages: Sequence[Passage], per_passage: int) -> list[Span]:
         """The `per_passage` best spans of each passage (distinct offsets), offsets into passage.text, passage

@@ -53,10 +53,6 @@ class Retriever:
     def embed(self, query: str) -> np.ndarray:
         return self.encoder.encode_queries([query])[0]
 
-    def dense(self, vector: np.ndarray, n: int) -> list[int]:
-        """Vector ids of the n nearest chunks, best first."""
-        return [vid for vid, _ in self.store.dense(vector, n)]
-
     def sparse(self, query: str, n: int) -> list[int]:
         """Vector ids of up to n chunks by BM25, best first (none when not hybrid)."""
         return [vid for vid, _ in self.store.lexical(query, n)] if self.hybrid else []
@@ -77,7 +73,7 @@ class Retriever:
             return self.passages(dense, dict(dense))
         n = max(k, self.candidates)
         dense = self.store.dense(vector, n)
-        fused = fuse([[vid for vid, _ in dense], self.sparse(question, n)], n)
+        fused = self.fused(question, dense, n)
         passages = self.passages(fused, dict(dense))
         if not any(metadata_bonus(question, p.chunk) for p in passages):
             return passages[:k]
@@ -87,7 +83,7 @@ class Retriever:
         if content and content != question:
             # A deeper list, so that every chunk of a named article gets a content score, not just the top n.
             deep = max(n, CONTENT_DEPTH)
-            by_content = dict(self.fused(content, self.embed(content), deep))
+            by_content = dict(self.fused(content, self.store.dense(self.embed(content), deep), deep))
             passages = [replace(p, score=by_content.get(vid, 0.0)) for p, (vid, _) in zip(passages, fused, strict=True)]
         return rerank_by_metadata(question, passages, k)
 
@@ -98,9 +94,10 @@ class Retriever:
             Passage(chunk, score, similarity.get(vid, 0.0)) for chunk, (vid, score) in zip(chunks, scored, strict=True)
         ]
 
-    def fused(self, query: str, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
-        """Dense and BM25 rankings of the query fused: (vector id, score) best first."""
-        return fuse([self.dense(vector, n), self.sparse(query, n)], n)
+    def fused(self, query: str, dense: list[tuple[int, float]], n: int) -> list[tuple[int, float]]:
+        """The query's dense ranking (the store's (vector id, similarity) pairs) fused with its BM25 ranking:
+        (vector id, score) best first."""
+        return fuse([[vid for vid, _ in dense], self.sparse(query, n)], n)
 
 
 def rerank_by_metadata(question: str, passages: list[Passage], k: int) -> list[Passage]:

@@ -83,7 +83,7 @@ def stage_latencies(settings: Settings, questions: list[str], k: int) -> dict[st
     for q in questions * 3:
         vector, ms = timed(r.embed, q)
         times["embed"].append(ms)
-        times["dense"].append(timed(r.dense, vector, r.candidates)[1])
+        times["dense"].append(timed(r.store.dense, vector, r.candidates)[1])
         if r.hybrid:
             times["bm25"].append(timed(r.sparse, q, r.candidates)[1])
         (read, passages), ms_retrieve = timed(qa.read_as, q, (), k)  # with the typo reading (qa.spelling)

@@ -116,13 +116,16 @@ def read_news(questions: list[NewsQuestion], work: Path, settings: Settings) -> 
     build_seconds = time.perf_counter() - began
     qa = QA.load(settings)
     qa.answer(questions[0].question)  # warm-up: latency is the steady state
-    readings = []
-    for q in tqdm(questions, desc="asking", unit="q", mininterval=10, file=sys.stderr):
-        began = time.perf_counter()
-        read, passages = qa.read_as(q.question)
-        spans = qa.step.read(read, passages)
-        readings.append(Reading(q, read, passages, spans, time.perf_counter() - began))
+    readings = [ask(qa, q) for q in tqdm(questions, desc="asking", unit="q", mininterval=10, file=sys.stderr)]
     return readings, qa, build_seconds
+
+
+def ask(qa: Any, q: NewsQuestion) -> Reading:
+    """One question read through the pipeline as qa.answer reads it (typos respelt, the reading set), timed."""
+    began = time.perf_counter()
+    read, passages = qa.read_as(q.question)
+    spans = qa.step.read(read, passages)
+    return Reading(q, read, passages, spans, time.perf_counter() - began)
 
 
 @dataclass(frozen=True)
@@ -219,14 +222,7 @@ def squad_questions(path: Path, n: int, seed: int = 5) -> list[str]:
 
 def ask_off_topic(qa: Any, questions: list[str]) -> list[Reading]:
     """Readings of questions the news pages do not speak to."""
-    readings = []
-    for n, text in enumerate(questions):
-        began = time.perf_counter()
-        read, passages = qa.read_as(text)
-        spans = qa.step.read(read, passages)
-        q = NewsQuestion(f"squad{n}", text, (), None, "offtopic", "squad")
-        readings.append(Reading(q, read, passages, spans, time.perf_counter() - began))
-    return readings
+    return [ask(qa, NewsQuestion(f"squad{n}", text, (), None, "offtopic", "squad")) for n, text in enumerate(questions)]
 
 
 def fit_shipped(readings: list[Reading], qa: Any, off_topic: list[Reading], path: Path) -> Decision:

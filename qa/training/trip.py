@@ -75,6 +75,23 @@ def pieces(name: str, tensor: Any, bits: int, most: int) -> tuple[dict[str, Any]
     return out, {"shape": list(tensor.shape), "bits": bits, "pieces": len(out) // 2}
 
 
+def first_fit(tensors: dict[str, Any], most: int) -> list[dict[str, Any]]:
+    """The tensors in as few files of at most `most` bytes as first fit finds, largest first (a tensor larger than
+    that alone in its own)."""
+    files: list[dict[str, Any]] = []
+    sizes: list[int] = []
+    for key, tensor in sorted(tensors.items(), key=lambda kv: -kv[1].numel() * kv[1].element_size()):
+        size = tensor.numel() * tensor.element_size()
+        where = next((n for n, used in enumerate(sizes) if used + size <= most), None)
+        if where is None:
+            files.append({})
+            sizes.append(0)
+            where = len(files) - 1
+        files[where][key] = tensor
+        sizes[where] += size
+    return files
+
+
 def pack(model_dir: Path, out: Path, *, bits: int = 8, part_bytes: int = 17 * 2**20) -> list[Path]:
     """Quantise model_dir's model.safetensors into parts of at most part_bytes (first fit, largest pieces first),
     with the config and tokenizer files and a manifest in out; returns the parts' paths."""
@@ -89,26 +106,15 @@ def pack(model_dir: Path, out: Path, *, bits: int = 8, part_bytes: int = 17 * 2*
     for name, tensor in sorted(weights.items()):
         found, entries[name] = pieces(name, tensor, bits, part_bytes)
         stored.update(found)
-    parts: list[dict[str, Any]] = []
-    sizes: list[int] = []
-    for key, tensor in sorted(stored.items(), key=lambda kv: -kv[1].numel() * kv[1].element_size()):
-        size = tensor.numel() * tensor.element_size()
-        where = next((n for n, used in enumerate(sizes) if used + size <= part_bytes), None)
-        if where is None:
-            parts.append({})
-            sizes.append(0)
-            where = len(parts) - 1
-        parts[where][key] = tensor
-        sizes[where] += size
     paths = []
-    for n, tensors in enumerate(parts):
+    for n, tensors in enumerate(first_fit(stored, part_bytes)):
         path = out / f"part-{n:02d}.safetensors"
         save_file({k: v.contiguous() for k, v in tensors.items()}, str(path))
         paths.append(path)
     for name in ("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt"):
         if (Path(model_dir) / name).is_file():
             (out / name).write_bytes((Path(model_dir) / name).read_bytes())
-    manifest = {"group": GROUP, "parts": len(parts), "tensors": entries}
+    manifest = {"group": GROUP, "parts": len(paths), "tensors": entries}
     (out / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     return paths
 
@@ -163,17 +169,8 @@ def shard(model_dir: Path, out: Path, *, shard_bytes: int = 15 * 2**20) -> list[
         else:
             blocks[name] = tensor
     out.mkdir(parents=True, exist_ok=True)
-    shards: list[dict[str, Any]] = [{}]
-    size = 0
-    for name, tensor in blocks.items():
-        bytes_ = tensor.numel() * tensor.element_size()
-        if size and size + bytes_ > shard_bytes:
-            shards.append({})
-            size = 0
-        shards[-1][name] = tensor
-        size += bytes_
     paths = []
-    for n, tensors in enumerate(shards):
+    for n, tensors in enumerate(first_fit(blocks, shard_bytes)):
         paths.append(out / f"weights-{n:02d}.safetensors")
         save_file(tensors, str(paths[-1]))
     small = {p.name: p.read_text(encoding="utf-8") for p in Path(model_dir).iterdir() if p.suffix in (".json", ".txt")}
