@@ -37,6 +37,7 @@ def index_for(corpus: Path) -> Path:
 
 
 BUNDLED_SEEDS = ROOT / "seeds" if CHECKOUT else PACKAGE / "bundled" / "seeds"
+KINDS_MODEL = ROOT / "models" / "kinds" if CHECKOUT else PACKAGE / "bundled" / "kinds"  # qa.question_kind
 # How articles are read into chunks (qa.corpus: titles, metadata): an index built by another version is stale.
 PARSER_VERSION = 2
 

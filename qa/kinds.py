@@ -3,14 +3,16 @@
 "How many migrants are in Calais?" wants a count of migrants: "30%" (a share), "£12 million" (money), "19
 networks" and "514 people" arrested (a count of something else: EVENTS) are not answers to it, even when the
 reader scores them. The kinds are few and coarse on purpose: counts, money and dates are the values news reports
-disagree on, and a span of another kind must never be shown as a competing report (qa.selection). A kind stays
-only where data it was not written from shows that it pays (a share asked for did not, on SQuAD or the news pages).
+disagree on, and a span of another kind must never be shown as a competing report (qa.selection). Which kind a
+question asks for, and what a count counts, is a trained model's call (qa.question_kind), not a list of wordings;
+this module judges the spans.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qa.dates import MONTHS
 from qa.text import NUMBER
@@ -70,64 +72,6 @@ def date_words(text: str, start: int = 0, end: int | None = None) -> list[re.Mat
 
 YEAR = re.compile(r"(?<![\d,.])(?:1[5-9]|20)\d\d(?![\d,])")
 
-ASKS_MONEY = re.compile(
-    r"\bhow much (?:money|funding|cash|aid)\b|\b(?:what|which)(?: is| was)?(?: the)? (?:sum|amount)\b(?! of (?!money))"
-    r"|\bhow much\b.*\b(?:costs?|costing|pa(?:y|ys|id|ying)|spen(?:d|ds|t|ding)|pledg(?:e|es|ed|ing)"
-    r"|provid(?:e|es|ed|ing)|gi(?:ve|ves|ven|ving)|gave|fund(?:s|ed|ing)?|commit(?:s|ted|ting)?|invest(?:s|ed|ing)?"
-    r"|rais(?:e|es|ed|ing)|contribut(?:e|es|ed|ing)|donat(?:e|es|ed|ing)|allocat(?:e|es|ed|ing)|worth|budget"
-    r"|promis(?:e|es|ed|ing)|offer(?:s|ed|ing)?|earmark(?:s|ed|ing)?|set(?:s|ting)? aside|put(?:s|ting)? up"
-    r"|grant(?:s|ed|ing)?|award(?:s|ed|ing)?|receiv(?:e|es|ed|ing)|hand(?:s|ed|ing)? over|lend(?:s|ing)?|lent"
-    r"|loan(?:s|ed|ing)?|transfer(?:s|red|ring)?)\b"
-    r"|\bhow much (?:is|was)\b.*\b(?:fund|budget|price|fee|fine|grant)\b"
-    r"|\b(?:what|which) (?:money|funding|cash|financing)\b"
-    r"|\bhow many (?:(?:thousand|million|billion) )?(?:euros|pounds|dollars)\b(?! of)"
-    r"|\bwhat (?:is|was|are|were)\b[^?]*\bworth\b"
-    r"|\b(?:value|size|worth) of (?:the |a |an |its |their |[\w'’]+ ){0,3}(?:pledges?|contributions?|funds?|funding"
-    r"|grants?|aid|budgets?|payments?|donations?|investments?)\b",
-    re.IGNORECASE,
-)
-ASKS_COUNT = re.compile(r"\bhow many\b|\bhow numerous\b|\b(?:number|numbers|count|headcount|total) of\b", re.IGNORECASE)
-# A count asked for as an estimate or a figure of a plural noun: "What is the estimate of migrants camped at
-# Calais?", "the official figure for migrants", "Tally of smuggling networks" (not "a figure of speech").
-ASKS_ESTIMATE = re.compile(
-    r"\b(?:estimates?|figures?|tall(?:y|ies)) (?:(?:is|are|was|were|given|quoted|reported|cited) ){0,2}(?:for|of|on) "
-    r"((?:the |a )?[\w'-]+(?: [\w'-]+){0,3})",
-    re.IGNORECASE,
-)
-# A count asked for by the counted noun before "numbers" or "count": "What are the migrant numbers at Calais?",
-# "What is the approximate migrant count?", "Migrant numbers in Calais?" (not "the official count": NOT_COUNTED; not
-# "Which composer used prime numbers?", which is about numbers, not asking for one).
-ASKS_NOUN_COUNT = re.compile(
-    r"^\W*(?:(?:what|which) (?:is|are|was|were) (?:the )?(?:[\w'-]+ )?)?([a-z][\w'-]*) "
-    r"(?:numbers|count|headcount|tally)\b(?! of)",
-    re.IGNORECASE,
-)
-# A population's size is a count of people: "How large is the migrant population?", "What is the population of X?"
-ASKS_POPULATION = re.compile(
-    r"\bhow populous\b|\b(?:how (?:large|big)|size of|what size)\b[^?]*\bpopulation\b"
-    r"|\b(?:what|how large|how big) (?:is|was) the (?:[\w'-]+ ){0,3}population(?: of\b[^?]*)?\s*\??\s*$",
-    re.IGNORECASE,
-)
-# A date asked for later in the question ("Britain pledged the money on what day?"); one asked first is ASKS_DATE_FIRST.
-ASKS_DATE = re.compile(
-    r"\b(?:what|which) (?:date|day|year|month)\b|\bon what (?:date|day)\b|\bin what year\b"
-    r"|^\W*(?:what|which) (?:is|was|were) the (?:exact )?(?:date|day)\b",
-    re.IGNORECASE,
-)
-# A question that opens by asking when asks for a date, whatever it then names ("the number of migrants"), so it is
-# tested before the other kinds.
-ASKS_DATE_FIRST = re.compile(
-    r"^\W*(?:(?:since |until |till )?when\b|(?:on|in|at) (?:what|which) (?:date|day|year|month)\b"
-    r"|(?:what|which) (?:date|day|year|month)\b)",
-    re.IGNORECASE,
-)
-# Where the thing counted ends in "how many migrants are in Calais" / "the number of networks dismantled".
-FOCUS = re.compile(
-    r"\bhow many ([\w'-]+(?: [\w'-]+){0,3})|\b(?:number|numbers|count|headcount|total) of ([\w'-]+(?: [\w'-]+){0,3})"
-    r"|\bhow numerous (?:are|were|is|was) (?:the )?([\w'-]+(?: [\w'-]+){0,3})",
-    re.IGNORECASE,
-)
-
 
 def word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
@@ -138,17 +82,13 @@ STOP = word_set(
     "in at of on for from to by with into over under since during this that these those there their its as and or "
     "than per each every who which what when where why how"
 )
-# Words before "numbers" or "count" that say which count, not what it counts (ASKS_NOUN_COUNT).
-NOT_COUNTED = word_set(
-    "official approximate estimated rough exact total overall latest current final new old record high low "
-    "actual real true same different other big small large huge head vote"
-)
-PLURAL_WITHOUT_S = word_set("people children men women police staff personnel cattle sheep deer")
+# A population is counted in people, as "people" is: "the migrant population" is how many migrants there are.
+PLURAL_WITHOUT_S = word_set("people children men women police staff personnel cattle sheep deer population")
 # Counted people: "3,000 people" answers "how many migrants", "514 people" does not answer "how many networks".
 PEOPLE = word_set("people persons individuals men women children adults")
 # The words for people in general: "3,000 people" counts migrants (a group the text calls people), not children
 # or women, which are some of those people; "2,500 migrants" counts people, not children.
-ANYONE = word_set("people persons individuals")
+ANYONE = word_set("people persons individuals population")
 HUMAN = PEOPLE | word_set(
     "migrants immigrants emigrants refugees seekers asylum-seekers residents inhabitants citizens civilians workers "
     "employees staff personnel soldiers troops officers police policemen students pupils passengers tourists "
@@ -195,21 +135,6 @@ class Wanted:
     topic: frozenset[str] = frozenset()  # the question's other words, stemmed (topic_words): what the value is of
 
 
-# "What's the population of ...?" asks what "What is the population of ...?" asks.
-CONTRACTED = re.compile(r"\b(what|who|where|when|how|which)['’]s\b", re.IGNORECASE)
-
-
-# "How much water does the Aare give to the Rhine?" measures water, not money, whatever verb follows: "how much"
-# then a word that is not a money noun, a verb or a word of the question's grammar.
-HOW_MUCH_OF = re.compile(r"\b[Hh]ow much ([a-z]+)\b")  # a capitalised word is a name: "How much Britain gave"
-NOT_MEASURED = word_set(
-    "money funding funds cash aid finance financing financial capital is was are were be been did does do has have "
-    "had will would can could should might may must more less further extra additional exactly roughly about "
-    "approximately in of on per each total the a an it its they their he his she her we our you your this that these "
-    "those there"
-)
-
-
 SENTENCE_BREAK = re.compile(r"([\w'’]+)[.!?]+\s+(?=[A-Z])")
 QUESTION_SENTENCE = re.compile(r"\?\s*$|\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
 
@@ -225,27 +150,20 @@ def asking_sentence(question: str) -> str:
     return asking[-1].strip() if len(sentences) > 1 and asking else question
 
 
+@lru_cache(maxsize=1024)  # asked of one question by each stage of its answer
 def wanted(question: str) -> Wanted:
-    """COUNT/MONEY/DATE when the question's form says so, else OTHER (no constraint)."""
-    question = CONTRACTED.sub(r"\1 is", asking_sentence(question))
-    if ASKS_DATE_FIRST.search(question):  # "When did Frontex report the record number of migrants?" wants a date
-        return Wanted(DATE, topic=topic_words(question))
-    measured = HOW_MUCH_OF.search(question)
-    if ASKS_MONEY.search(question) and not (measured and measured.group(1) not in NOT_MEASURED):
-        return Wanted(MONEY, topic=topic_words(question))
-    if ASKS_COUNT.search(question):
-        unit = focus_unit(question)
-        return counting(question, unit, unit)
-    if (estimate := ASKS_ESTIMATE.search(question)) and (unit := plural_noun(estimate.group(1))):
-        return counting(question, unit, unit)
-    if (noun := ASKS_NOUN_COUNT.search(question)) and noun.group(1).lower() not in NOT_COUNTED | STOP:
-        unit = plural(noun.group(1).lower().rsplit("-", 1)[-1])
-        return counting(question, unit, noun.group(1).lower())
-    if ASKS_POPULATION.search(question):
-        return counting(question, "people", "population")
-    if ASKS_DATE.search(question):
-        return Wanted(DATE, topic=topic_words(question))
-    return Wanted(OTHER)
+    """COUNT/MONEY/DATE as the question-kind model says (qa.question_kind), else OTHER (no constraint); for a count,
+    the counted noun the model finds ("migrant" of "migrant numbers" is counted as "migrants")."""
+    from qa.question_kind import model
+
+    question = asking_sentence(question)
+    kind = model().kind(question, OTHER)
+    if kind in (DATE, MONEY):
+        return Wanted(kind, topic=topic_words(question))
+    if kind != COUNT:
+        return Wanted(OTHER)
+    noun = model().counted_noun(question)
+    return counting(question, plural(noun) if noun else None, noun)
 
 
 def counting(question: str, unit: str | None, asked: str | None) -> Wanted:
@@ -264,33 +182,9 @@ def topic_words(question: str, unit: str | None = None) -> frozenset[str]:
     """The stems of the question's words other than stop words, the words that ask (ASKING), the counted unit and
     the nouns for people (who is counted, not where or when: "the migrant population" is not about migrants at the
     EU's borders): "How many migrants does Calais currently host?" -> calai, currently, host."""
-    words = re.findall(r"[^\W\d_][\w'’-]*", question.lower())
+    words = [POSSESSIVE.sub("", w) for w in re.findall(r"[^\W\d_][\w'’-]*", question.lower())]
     skip = STOP | ASKING | ({unit} if unit else set())
     return frozenset({stem(w) for w in words if w not in skip and len(w) > 2} - HUMAN_STEMS)
-
-
-def focus_unit(question: str) -> str | None:
-    """The counted noun: the first plural-looking word after "how many"/"number of" ("people-smuggling networks"
-    -> "networks"), before the verb or preposition that ends the phrase."""
-    m = FOCUS.search(question)
-    if not m:
-        return None
-    words: list[str] = []
-    for word in (m.group(1) or m.group(2) or m.group(3)).lower().split():
-        if word in STOP:
-            break
-        words.append(word)
-    return plural_noun(" ".join(words)) or (words[-1] if words else None)
-
-
-def plural_noun(phrase: str) -> str | None:
-    """The first plural-looking word of phrase before a stop word ("the Calais migrants camped" -> "migrants")."""
-    for word in phrase.lower().split():
-        if word in STOP and word not in ("the", "a"):
-            return None
-        if word in PLURAL_WITHOUT_S or (word.endswith("s") and not word.endswith("ss") and "-" not in word):
-            return word
-    return None
 
 
 def plural(noun: str) -> str:
@@ -355,10 +249,11 @@ def counts_unit(text: str, number_end: int, unit: str | None, *, named: bool = F
     when "people" counts a human unit ("3,000 people" for "how many migrants"), when a human noun counts "people"
     ("2,500 migrants" for "how many people": migrants are people), and unless `named` (a noun must say what is
     counted) also when no noun follows (no_noun). The bridge is between people in general (ANYONE) and a human
-    noun: "3,000 people" is not how many children."""
-    if unit is None:
-        return not named
+    noun: "3,000 people" is not how many children. A count whose question names nothing counted ("What is the
+    population of Calais?") names its kind by a human noun ("3,000 people", "2,300 migrants")."""
     after = unit_after(text, number_end)
+    if unit is None:
+        return not named or bool(HUMAN & set(after))
     if any(same_noun(word, unit) for word in after):
         return True
     words = set(after)

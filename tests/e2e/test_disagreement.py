@@ -61,6 +61,18 @@ def test_a_wrong_kind_of_figure_is_never_a_competing_report(real_qa: QA) -> None
     assert values == {"000_c41d2c88b869987b.txt": "17", "002_f8273654f7973075.txt": "19"}
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["How many smuggling gangs has France dismantled this year?", "Give me the count of people-smuggling networks."],
+)
+def test_a_count_worded_as_no_rule_had_it_still_shows_both_articles_figures(real_qa: QA, question: str) -> None:
+    """Issue 31: "gangs", "Give me the count of" were in no list of wordings; the question-kind model reads a count
+    of what the networks question counts, and both articles' figures are shown, the arrests never."""
+    answer = real_qa.answer(question)
+    shown = {s.article_id: s.text for s in (answer.span, answer.guess, *answer.alternatives) if s}
+    assert shown == {"000_c41d2c88b869987b.txt": "17", "002_f8273654f7973075.txt": "19"}
+
+
 def test_a_count_of_arrests_or_deaths_is_not_a_count_of_migrants(real_qa: QA) -> None:
     """FRANCE 24's passages hold "arresting 514 people" and "at least 10 people have been killed" beside "Some 3,000
     people ... are camped in Calais": the camp's figure is its report; and a question about deaths takes no
@@ -180,7 +192,7 @@ def test_a_contracted_or_reworded_population_question_shows_every_articles_figur
 
 def test_a_when_question_that_names_a_number_wants_a_date(real_qa: QA) -> None:
     """ "the record number of migrants" once made this a count question, and the Straits Times' "up to 2,300" was
-    shown as its report: a question that opens with "When" asks for a date (qa.kinds.ASKS_DATE_FIRST)."""
+    shown as its report: a question that opens with "When" asks for a date (the question-kind model)."""
     from qa.kinds import DATE_WORD
 
     answer = real_qa.answer("When did Frontex report the record number of migrants?")
