@@ -1,9 +1,9 @@
 """What kind of value a question asks for, and what a count counts, by trained models rather than lists of phrasings.
 
 Two logistic regressions over hashed features, trained on SQuAD v1.1 train questions (qa.training.question_kinds),
-so that a new wording needs no new code: "Britain's pledge came to how much?" and "What tally of migrants do the
-reports give?" are judged by what questions with such words asked for in 88,000 examples, not by whether a rule
-foresaw them.
+so that a new wording needs no new code: "Britain's pledge came to how much?" and "Give me the count of
+people-smuggling networks." are judged by what questions with such words asked for in 88,000 examples, not by
+whether a rule foresaw them (a word it has seldom seen weighs little: models/kinds/README.md).
 - The kind: the question's word 1-3-grams -> the kind of value its gold answer was (a count, a sum, a date, ...).
 - The counted noun: each word of a count question, with its neighbours -> whether it is the noun that follows the
   gold number in the text ("How many migrants ..." -> "migrants", "migrant numbers" -> "migrant").
@@ -88,7 +88,6 @@ class KindModel:
         from qa.config import KINDS_MODEL
 
         model_dir = KINDS_MODEL if model_dir is None else model_dir
-
         path = model_dir / "model.safetensors"
         if not path.is_file():
             raise FileNotFoundError(f"no question-kind model at {path} (python -m qa.training.question_kinds)")
