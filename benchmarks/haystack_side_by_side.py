@@ -168,6 +168,7 @@ def main() -> None:
         return
     if args.haystack_python is None:
         parser.error("--haystack-python is required (a venv with haystack-ai 2.x; see this script's docstring)")
+    from qa.evaluation.metrics import percentile
     from qa.evaluation.news import load_questions
     from qa.hardware import SPEED_FLAGS, cpu_flags
 
@@ -192,7 +193,7 @@ def main() -> None:
     )
     print(summary("product", product, gold))
     print(summary("Haystack", haystack, gold))
-    p50 = [sorted(r["seconds"])[len(r["seconds"]) // 2] for r in (product, haystack)]  # type: ignore[index, arg-type]
+    p50 = [percentile(r["seconds"], 0.5) for r in (product, haystack)]  # type: ignore[arg-type]
     print(f"answer p50: the product {p50[1] / p50[0]:.2f}x as fast as Haystack")
 
 

@@ -18,6 +18,7 @@ from collections import Counter
 import numpy as np
 
 from qa import kinds as K
+from qa.evaluation.news import SQUAD_DEV
 from qa.training import question_kinds as T
 
 
@@ -33,7 +34,7 @@ def figures(gold: list[str], said: list[str]) -> str:
 def main() -> None:
     nlp = T.entity_labeller()  # labelled as the training data is
     sets = {
-        "never seen: SQuAD v1.1 dev": T.squad(T.DATA / "squad-v1.1-dev" / "dev-v1.1.json", nlp),
+        "never seen: SQuAD v1.1 dev": T.squad(SQUAD_DEV, nlp),
         "never seen: news test half (answerable)": T.news("test", nlp),
         "never seen: held-out disagreement sets": T.disagreement(held_out=True),
         "trained on: news tune half (answerable)": T.news("tune", nlp),

@@ -1,7 +1,8 @@
 """Training the question-kind model (qa.question_kind) and writing it to models/kinds/.
 
 Examples: the 87,599 SQuAD v1.1 train questions, each labelled by the kind of value its gold answers are (qa.kinds'
-value detectors: a date, a sum, a share, a short count, else other), and the news-register questions we may tune
+value detectors: a date, a sum, a share, a short count, else other; a count only where spaCy's entity recogniser
+calls it a number of things: ENTITY_KINDS), and the news-register questions we may tune
 on: the real-news benchmark's tune half (labelled the same way) and the disagreement sets written before issue 31
 (labelled by hand), weighted up so that 400 questions in the news register count beside 88,000 encyclopaedic ones.
 Never trained on: the news test half, the disagreement sets in HELD_OUT, SQuAD dev. The data is read from
@@ -22,11 +23,10 @@ from pathlib import Path
 import numpy as np
 
 from qa import kinds as K
+from qa.evaluation.news import BENCH, SQUAD_TRAIN, load_questions
 from qa.question_kind import feature_ids, hashed, word_features, words_of
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-DATA = ROOT.parent / "shared" / "data" / "public"
-SQUAD_TRAIN = DATA / "squad-train" / "train-v1.1.json.gz"
 DISAGREEMENT = ROOT / "benchmarks" / "disagreement"
 PERCENT = "percent"  # a share: learnt so that a share question is not taken for a count, then asked as OTHER
 KINDS = (K.OTHER, K.COUNT, K.DATE, K.MONEY, PERCENT)
@@ -82,18 +82,22 @@ def counted_or_not(label: str) -> str:
     return ENTITY_KINDS.get(label, K.COUNT if label == NO_ENTITY else K.OTHER)
 
 
-def squad(path: Path, nlp=None) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
-    """SQuAD questions with answers and the kind of their answers (most answers' kind); with nlp (entity_labeller),
-    one taken for a count is checked against the entity its first answer is in the text (counted_or_not)."""
+def squad_rows(path: Path) -> list[tuple[str, list[str], str, int]]:
+    """Each answerable SQuAD question as (question, its answers, its paragraph, where its first answer starts)."""
     raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
-    data = json.loads(raw)["data"]
-    rows = [
+    return [
         (q["question"], [a["text"] for a in q["answers"]], p["context"], q["answers"][0]["answer_start"])
-        for article in data
+        for article in json.loads(raw)["data"]
         for p in article["paragraphs"]
         for q in p["qas"]
         if q["answers"]
     ]
+
+
+def squad(path: Path, nlp=None) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
+    """SQuAD questions with answers and the kind of their answers (most answers' kind); with nlp (entity_labeller),
+    one taken for a count is checked against the entity its first answer is in the text (counted_or_not)."""
+    rows = squad_rows(path)
     labels = [most_common_kind(answers) for _, answers, _, _ in rows]
     if nlp is not None:
         counted = [i for i, label in enumerate(labels) if label == K.COUNT]
@@ -127,18 +131,12 @@ def counted_nouns(path: Path) -> list[tuple[list[str], int]]:
     """SQuAD's count questions with their counted word, or -1 (counted_noun_at); those whose text names another
     noun are left out, as their words would be taught as not counted when the text merely words the noun
     otherwise."""
-    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
     examples = []
-    for article in json.loads(raw)["data"]:
-        for p in article["paragraphs"]:
-            for q in p["qas"]:
-                answer = q["answers"][0] if q["answers"] else None
-                if answer is None or kind_of(answer["text"]) != K.COUNT:
-                    continue
-                start = answer["answer_start"]
-                found = counted_noun_at(q["question"], p["context"], start, start + len(answer["text"]))
-                if found:
-                    examples.append(found)
+    for question, answers, context, start in squad_rows(path):
+        if kind_of(answers[0]) == K.COUNT and (
+            found := counted_noun_at(question, context, start, start + len(answers[0]))
+        ):
+            examples.append(found)
     return examples
 
 
@@ -165,14 +163,13 @@ def seeds_counted_nouns() -> list[tuple[list[str], int]]:
 def news(split: str, nlp=None) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
     """The real-news benchmark's answerable questions of one half, labelled by their answers (a count checked as in
     squad(), on the answer's own text: the benchmark keeps no offsets)."""
-    rows = json.loads((ROOT / "benchmarks" / "news" / "questions.json").read_text(encoding="utf-8"))
-    rows = [r for r in rows if r["answers"] and r["split"] == split]
-    labels = [most_common_kind(r["answers"]) for r in rows]
+    rows = [q for q in load_questions(BENCH / "questions.json", split) if q.answers]
+    labels = [most_common_kind(list(q.answers)) for q in rows]
     if nlp is not None:
-        for i, row in enumerate(rows):
+        for i, q in enumerate(rows):
             if labels[i] == K.COUNT:
-                labels[i] = counted_or_not(entity_at(nlp(row["answers"][0]), 0, len(row["answers"][0])))
-    return [r["question"] for r in rows], labels
+                labels[i] = counted_or_not(entity_at(nlp(q.answers[0]), 0, len(q.answers[0])))
+    return [q.question for q in rows], labels
 
 
 def disagreement(*, held_out: bool) -> tuple[list[str], list[str]]:
@@ -182,16 +179,20 @@ def disagreement(*, held_out: bool) -> tuple[list[str], list[str]]:
     return [r["question"] for r in rows], [r["kind"] for r in rows]
 
 
-def design(questions: list[str]):  # type: ignore[no-untyped-def]
-    """The sparse feature matrix qa.question_kind computes one question at a time."""
+def binary_rows(ids_per_row: list[np.ndarray]):  # type: ignore[no-untyped-def]
+    """A sparse matrix with a 1 at each row's feature ids."""
     from scipy.sparse import csr_matrix
 
-    rows, cols = [], []
-    for i, question in enumerate(questions):
-        ids = feature_ids(question, FEATURES)
-        rows += [i] * len(ids)
-        cols += ids.tolist()
-    matrix = csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(questions), FEATURES))
+    rows = np.repeat(np.arange(len(ids_per_row)), [len(ids) for ids in ids_per_row])
+    cols = np.concatenate(ids_per_row) if ids_per_row else np.zeros(0, np.int64)
+    return csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(ids_per_row), FEATURES))
+
+
+def design(questions: list[str]):  # type: ignore[no-untyped-def]
+    """The sparse feature matrix qa.question_kind computes one question at a time (L2-normalised rows)."""
+    from scipy.sparse import csr_matrix
+
+    matrix = binary_rows([feature_ids(question, FEATURES) for question in questions])
     norms = np.sqrt(np.asarray(matrix.sum(1)).ravel()).clip(min=1.0)
     return csr_matrix(matrix.multiply(1.0 / norms[:, None]))
 
@@ -213,23 +214,18 @@ def train(in_domain_weight: float = IN_DOMAIN_WEIGHT, c: float = 4.0):  # type: 
 
 def train_nouns(in_domain_weight: float = IN_DOMAIN_WEIGHT, c: float = 1.0):  # type: ignore[no-untyped-def]
     """A fitted binary LogisticRegression: is this word of a count question what it counts (counted_nouns)."""
-    from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
-    rows: list[int] = []
-    cols: list[int] = []
+    ids: list[np.ndarray] = []
     labels: list[int] = []
     weights: list[float] = []
     for weight, examples in ((1.0, counted_nouns(SQUAD_TRAIN)), (in_domain_weight, seeds_counted_nouns())):
         for words, hit in examples:
             for i in range(len(words)):
-                ids = hashed(word_features(words, i), FEATURES)
-                rows += [len(labels)] * len(ids)
-                cols += ids.tolist()
+                ids.append(hashed(word_features(words, i), FEATURES))
                 labels.append(int(i == hit))
                 weights.append(weight)
-    matrix = csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(labels), FEATURES))
-    return LogisticRegression(C=c, max_iter=3000).fit(matrix, labels, sample_weight=np.array(weights))
+    return LogisticRegression(C=c, max_iter=3000).fit(binary_rows(ids), labels, sample_weight=np.array(weights))
 
 
 def save(model, nouns, out: Path) -> None:  # type: ignore[no-untyped-def]
